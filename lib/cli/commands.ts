@@ -1,0 +1,14 @@
+/**
+ * The command registry: name -> Command. To add a command, write lib/cli/<name>.ts exporting a
+ * Command (see defineCommand in command.ts) and add one line here.
+ */
+import { Command } from './command';
+import { generateCommand } from './generate';
+import { prepareCommand } from './prepare';
+import { statsCommand } from './stats';
+
+export const COMMANDS: Record<string, Command> = {
+  generate: generateCommand,
+  prepare: prepareCommand,
+  stats: statsCommand,
+};

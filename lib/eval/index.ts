@@ -1,0 +1,19 @@
+/** Evaluation: the online test (Algorithm 3), the offline re-ranking test (Algorithm 4), their metrics. */
+export * from './metrics';
+export { summarize, type Summary } from './summary';
+export { checkPicks, remainingCounts, type PickLedger, type PickContext } from './policyCheck';
+export { onlineTest, defaultIndex, ONLINE_DEFINITIONS, type OnlineOptions, type OnlineResult, type MappingIndex } from './onlineTest';
+export {
+  offlineTest,
+  offlineTestSpec,
+  resolveOfflineConfig,
+  offlineDefinitions,
+  sessionItems,
+  type OfflineTestConfig,
+  type OfflineOptions,
+  type OfflineResult,
+  type OfflineSession,
+  type RankingMetrics,
+  type RankingPerSession,
+} from './offlineTest';
+export { evaluate, evaluateSpec, resolveEvaluateConfig, type EvaluateConfig, type EvaluateExtras, type EvaluationRecord } from './evaluate';

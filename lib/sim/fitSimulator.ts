@@ -1,0 +1,225 @@
+/**
+ * Fitting the learned user simulator on the TRAINING day (paper section 4.1): every training row is
+ * one example, state = the browsed & clicked histories at the row, item = the row's item,
+ * label = its feedback. Class-weighted cross-entropy handles the rare orders (simulatorConfig.ts);
+ * a held-out share of sessions picks the best epoch by calibrated log-loss.
+ */
+import { initBackend } from '../backend';
+import { Feedback } from '../data/schema';
+import type { PreparedDataset } from '../data/prepare/preparedDataset';
+import { FeedbackNet } from '../nn/feedbackNet';
+import { ConfigError } from '../util/errors';
+import { Progress } from '../util/progress';
+import { Rng } from '../util/rng';
+import { auc, logLoss } from './metrics';
+import { RATE_FEATURES, augmentTable, fitStandardizer, rateLogits, standardize, writeFeatures } from './itemRates';
+import { DatasetRef, EpochRecord, Simulator } from './simulator';
+import { SimulatorConfig, classWeightsFor, resolveSimulatorConfig } from './simulatorConfig';
+import { historyLength, type SimDataset } from './types';
+
+export interface FitOptions {
+  /** Progress bar on stderr (silenced by HRLMG_QUIET=1). Default true. */
+  progress?: boolean;
+  /** Called with a line per epoch (e.g. console.log). */
+  log?: (line: string) => void;
+}
+
+/** A dataset the simulator can be fitted on: the structural subset plus (optionally) the manifest. */
+export type FitDataset = SimDataset & { manifest?: PreparedDataset['manifest'] };
+
+function datasetRef(ds: FitDataset, N: number, E: number): DatasetRef {
+  const m = ds.manifest;
+  return {
+    source: m?.source ?? ds.train.log.source,
+    createdAt: m?.createdAt ?? null,
+    nItems: ds.items.n,
+    nUsers: ds.train.log.nUsers,
+    N,
+    E,
+    trainRows: ds.train.log.item.length,
+    embeddingsSha256: m?.files?.find((f) => f.name === 'embeddings')?.sha256 ?? null,
+  };
+}
+
+/** Rows of the chosen sessions, in session order. */
+function rowsOf(ds: SimDataset, sessions: number[]): Int32Array {
+  const st = ds.train.log.sessionStart;
+  let n = 0;
+  for (const s of sessions) n += st[s + 1] - st[s];
+  const out = new Int32Array(n);
+  let w = 0;
+  for (const s of sessions) for (let r = st[s]; r < st[s + 1]; r++) out[w++] = r;
+  return out;
+}
+
+/** Gather rows `idx` of the training split into batch arrays. */
+function gather(ds: SimDataset, N: number, idx: Int32Array) {
+  const B = idx.length;
+  const browsed = new Int32Array(B * N);
+  const clicked = new Int32Array(B * N);
+  const items = new Int32Array(B);
+  const labels = new Uint8Array(B);
+  const sp = ds.train;
+  for (let b = 0; b < B; b++) {
+    const r = idx[b];
+    browsed.set(sp.browsed.subarray(r * N, r * N + N), b * N);
+    clicked.set(sp.clicked.subarray(r * N, r * N + N), b * N);
+    items[b] = sp.log.item[r];
+    labels[b] = sp.log.feedback[r];
+  }
+  return { browsed, clicked, items, labels };
+}
+
+/** Fit a simulator on `ds`'s training day. */
+export async function fitSimulator(ds: FitDataset, overrides: Partial<SimulatorConfig> | Record<string, unknown> = {}, opts: FitOptions = {}): Promise<Simulator> {
+  const cfg = resolveSimulatorConfig(overrides);
+  const info = await initBackend();
+  const t0 = Date.now();
+  const log = ds.train.log;
+  if (log.item.length === 0) throw new ConfigError('simulator', '(dataset)', 'the training split has no rows');
+  const N = historyLength(ds.train);
+  const E = ds.embeddings.length / ds.items.n;
+  const rng = new Rng(cfg.seed);
+
+  // Sessions: a seeded order; maxRows keeps sessions until the row budget is used; valFraction holds some out.
+  const sessions = Array.from({ length: log.nSessions }, (_, s) => s);
+  rng.fork('fit/sessions').shuffle(sessions);
+  let chosen = sessions;
+  if (cfg.maxRows > 0) {
+    chosen = [];
+    let n = 0;
+    for (const s of sessions) {
+      if (n >= cfg.maxRows) break;
+      chosen.push(s);
+      n += log.sessionStart[s + 1] - log.sessionStart[s];
+    }
+  }
+  const nVal = cfg.valFraction > 0 && chosen.length >= 2 ? Math.max(1, Math.round(chosen.length * cfg.valFraction)) : 0;
+  const valSessions = chosen.slice(0, nVal).sort((a, b) => a - b);
+  const trainSessions = chosen.slice(nVal).sort((a, b) => a - b);
+  const trainRows = rowsOf(ds, trainSessions);
+  const valRows = rowsOf(ds, valSessions);
+
+  const counts = [0, 0, 0];
+  for (const r of trainRows) counts[log.feedback[r]]++;
+  const weights = cfg.weightPower > 0 ? classWeightsFor(counts, cfg.weightPower, cfg.maxClassWeight) : [1, 1, 1];
+
+  // The network's item table: dataset embeddings (+ item rate features, 2-fold encoded while fitting).
+  let scale = cfg.embeddingScale;
+  if (scale === 0) {
+    let ss = 0;
+    for (let j = 0; j < ds.embeddings.length; j++) ss += ds.embeddings[j] * ds.embeddings[j];
+    scale = ss > 0 ? 1 / Math.sqrt(ss / ds.embeddings.length) : 1;
+  }
+  const emb = ds.embeddings.map((x) => x * scale);
+  let table = emb;
+  let netE = E;
+  let features: string[] = [];
+  let finalFeats: Float32Array | null = null;
+  let foldFeats: Float32Array[] = [];
+  const fold = new Uint8Array(log.nSessions); // fold of each training session
+  if (cfg.itemRates) {
+    const F = RATE_FEATURES.length;
+    const rf = rng.fork('fit/folds');
+    for (const s of trainSessions) fold[s] = rf.int(2);
+    const rowsIn = (f: number): Int32Array => trainRows.filter((r) => fold[log.session[r]] === f);
+    const all = rateLogits(log, trainRows, cfg.rateSmoothing);
+    const st = fitStandardizer(all);
+    finalFeats = standardize(all, st);
+    // rows of fold f see the rates of the OTHER fold
+    foldFeats = [standardize(rateLogits(log, rowsIn(1), cfg.rateSmoothing), st), standardize(rateLogits(log, rowsIn(0), cfg.rateSmoothing), st)];
+    table = augmentTable(emb, E, finalFeats, F);
+    netE = E + F;
+    features = [...RATE_FEATURES];
+  }
+  const setFeatures = (f: Float32Array | null): void => {
+    if (f) writeFeatures(table, E, f, RATE_FEATURES.length);
+  };
+
+  const net = new FeedbackNet(table, { E: netE, N, H: cfg.H, hidden: cfg.hidden, lr: cfg.lr }, rng.fork('fit/init'));
+  const sim = new Simulator(net, table, cfg, weights, datasetRef(ds, N, E), null, features);
+  const val = valRows.length ? gather(ds, N, valRows) : null;
+  // reference: log-loss of predicting the training class shares for every validation row
+  const constLoss = val ? logLoss(constantProbs(counts, val.labels.length), val.labels) : NaN;
+
+  const say = opts.log ?? (() => {});
+  say(`simulator: ${trainRows.length} training rows (${counts[Feedback.Order]} orders), ${valRows.length} validation rows; class weights [${weights.map((w) => w.toFixed(3)).join(', ')}]`);
+  // Batches never mix folds (each fold's batch runs with that fold's feature columns).
+  const byFold = cfg.itemRates ? [0, 1].map((f) => trainRows.filter((r) => fold[log.session[r]] === f)) : [Int32Array.from(trainRows)];
+  const rngBatch = rng.fork('fit/batches');
+  const stepsPerEpoch = byFold.reduce((a, o) => a + Math.ceil(o.length / cfg.batchSize), 0);
+  const bar = opts.progress === false ? null : new Progress('fit simulator', stepsPerEpoch * cfg.epochs, { unit: 'steps' });
+  const epochs: EpochRecord[] = [];
+  let best: { epoch: number; loss: number; weights: ReturnType<FeedbackNet['getWeights']> } | null = null;
+  let steps = 0;
+  try {
+    for (let ep = 1; ep <= cfg.epochs; ep++) {
+      const te = Date.now();
+      // batch list: (fold, start) pairs in a seeded order
+      const batches: [number, number][] = [];
+      byFold.forEach((o, f) => {
+        rngBatch.shuffle(o);
+        for (let a = 0; a < o.length; a += cfg.batchSize) batches.push([f, a]);
+      });
+      rngBatch.shuffle(batches);
+      let lossSum = 0;
+      let cur = -1;
+      for (const [f, a] of batches) {
+        if (cfg.itemRates && f !== cur) {
+          setFeatures(foldFeats[f]);
+          cur = f;
+        }
+        const o = byFold[f];
+        const b = gather(ds, N, o.subarray(a, Math.min(o.length, a + cfg.batchSize)));
+        lossSum += net.trainStep(b.browsed, b.clicked, b.items, b.labels, weights) * b.items.length;
+        steps++;
+        bar?.tick();
+      }
+      setFeatures(finalFeats);
+      const trainLoss = lossSum / trainRows.length;
+      let valLogLoss = NaN;
+      let valAucClick = NaN;
+      let valAucOrder = NaN;
+      if (val) {
+        const p = sim.predictMany(val.browsed, val.clicked, val.items);
+        valLogLoss = logLoss(p, val.labels);
+        const n = val.labels.length;
+        valAucClick = auc(Float64Array.from({ length: n }, (_, r) => p[r * 3 + 1] + p[r * 3 + 2]), val.labels.map((l) => (l !== Feedback.Skip ? 1 : 0)));
+        valAucOrder = auc(Float64Array.from({ length: n }, (_, r) => p[r * 3 + 2]), val.labels.map((l) => (l === Feedback.Order ? 1 : 0)));
+      }
+      epochs.push({ epoch: ep, trainLoss, valLogLoss, valAucClick, valAucOrder, seconds: (Date.now() - te) / 1000 });
+      say(
+        `simulator epoch ${ep}/${cfg.epochs}: train loss ${trainLoss.toFixed(4)}` +
+          (val ? `, validation log-loss ${valLogLoss.toFixed(4)} (constant: ${constLoss.toFixed(4)}), AUC click ${valAucClick.toFixed(3)}, order ${valAucOrder.toFixed(3)}` : ''),
+      );
+      if (val && (!best || valLogLoss < best.loss)) best = { epoch: ep, loss: valLogLoss, weights: net.getWeights() };
+    }
+  } catch (e) {
+    net.dispose();
+    throw e;
+  } finally {
+    bar?.finish();
+    setFeatures(finalFeats);
+  }
+  if (best && best.epoch !== cfg.epochs) net.setWeights(best.weights);
+  sim.training = {
+    rows: trainRows.length,
+    valRows: valRows.length,
+    classCounts: counts,
+    classWeights: weights,
+    embeddingScale: scale,
+    epochs,
+    bestEpoch: best ? best.epoch : cfg.epochs,
+    steps,
+    seconds: (Date.now() - t0) / 1000,
+    backend: info.backend,
+  };
+  return sim;
+}
+
+function constantProbs(counts: number[], n: number): Float32Array {
+  const t = counts[0] + counts[1] + counts[2];
+  const p = new Float32Array(n * 3);
+  for (let r = 0; r < n; r++) for (let c = 0; c < 3; c++) p[r * 3 + c] = counts[c] / t;
+  return p;
+}

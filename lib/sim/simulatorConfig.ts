@@ -1,0 +1,44 @@
+/**
+ * Hyper-parameters of the learned user simulator (paper section 4.1) and its fitting.
+ */
+import { ConfigOf, bool, int, num, resolveConfig } from '../util/config';
+
+export const simulatorSpec = {
+  epochs: int(4, 'passes over the training-day rows', { min: 1 }),
+  batchSize: int(256, 'rows per Adam step', { min: 1 }),
+  lr: num(1e-3, 'Adam learning rate', { gt: 0 }),
+  H: int(64, 'GRU hidden size of the encoder (state size s^l, Eq. 8)', { min: 1 }),
+  hidden: int(64, 'size of the dense hidden layer after the encoder (as LCritic Eq. 10)', { min: 1 }),
+  weightPower: num(0.5, 'class weights w_c = (train share of class c)^-power, normalised to a weighted mean of 1 (0 = unweighted, 1 = inverse frequency): orders are ~0.5% of rows', { min: 0, max: 2 }),
+  maxClassWeight: num(50, 'cap on any class weight (before normalisation is undone, relative to skip = 1)', { min: 1 }),
+  calibrate: bool(true, 'prior correction: divide the network\'s probabilities by the class weights and renormalise, so predict() gives calibrated probabilities the environment can sample from'),
+  embeddingScale: num(0, 'multiply the dataset embeddings by this in the network\'s item table; 0 = auto: scale to a per-component RMS of 1 (unit-norm 50-d embeddings have components ~0.14, small for the PyTorch-style init)', { min: 0 }),
+  itemRates: bool(true, 'append 2 item features to the network\'s item table: standardized logits of the item\'s smoothed train-day click and order rates (2-fold target encoding while fitting, so a row never sees its own label)'),
+  rateSmoothing: num(20, 'item rates: prior strength in impressions pulling each item toward the global rate', { min: 0 }),
+  valFraction: num(0.1, 'share of training-day sessions held out to pick the best epoch (lowest calibrated log-loss); 0 = keep the last epoch', { min: 0, max: 0.5 }),
+  maxRows: int(0, 'use at most this many training rows (a seeded random subset of sessions\' rows); 0 = all', { min: 0 }),
+  seed: int(1, 'seed of weight initialisation, the validation split and minibatch order', { min: 0, max: 4294967295 }),
+};
+export type SimulatorConfig = ConfigOf<typeof simulatorSpec>;
+
+export function resolveSimulatorConfig(overrides: Partial<SimulatorConfig> | Record<string, unknown> = {}): SimulatorConfig {
+  return resolveConfig('simulator', simulatorSpec, overrides);
+}
+
+/**
+ * Class weights from class counts: w_c ∝ share_c^-power, capped at maxClassWeight × w_skip, then
+ * scaled so that the count-weighted mean weight is 1 (the loss keeps its scale). Empty classes get
+ * the largest weight of the others (they never occur in a batch anyway).
+ */
+export function classWeightsFor(counts: ArrayLike<number>, power: number, maxWeight: number): number[] {
+  const total = counts[0] + counts[1] + counts[2];
+  const w = [0, 1, 2].map((c) => (counts[c] > 0 ? Math.pow(counts[c] / total, -power) : NaN));
+  const base = Number.isFinite(w[0]) ? w[0] : Math.min(...w.filter(Number.isFinite));
+  for (let c = 0; c < 3; c++) w[c] = Number.isFinite(w[c]) ? Math.min(w[c] / base, maxWeight) : NaN;
+  const fin = w.filter(Number.isFinite);
+  const fill = fin.length ? Math.max(...fin) : 1;
+  for (let c = 0; c < 3; c++) if (!Number.isFinite(w[c])) w[c] = fill;
+  let mean = 0;
+  for (let c = 0; c < 3; c++) mean += (w[c] * counts[c]) / Math.max(1, total);
+  return w.map((x) => x / (mean > 0 ? mean : 1));
+}
