@@ -12,8 +12,8 @@ import type { SessionBatch } from './mapping/itemIndex';
 export function linearSchedule(start: number, end: number, decay: number, step: number): number {
   if (!(decay >= 1)) throw new UsageError(`linearSchedule: decay must be >= 1, got ${decay}`);
   if (!(step >= 0)) throw new UsageError(`linearSchedule: step must be >= 0, got ${step}`);
-  const f = Math.min(1, step / decay);
-  return start + (end - start) * f;
+  if (step >= decay) return end;
+  return start + (end - start) * (step / decay);
 }
 
 /**

@@ -14,18 +14,18 @@
  * (explore = false) the recommendation therefore depends on the low level alone (Algorithm 3); the
  * goals are still computed every c steps so that traces can show them.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeDirAtomic } from '../util/atomic';
 import { UsageError } from '../util/errors';
 import { Rng } from '../util/rng';
 import { linearSchedule } from './exploration';
 import { gatherRows } from './batchLayout';
-import { LowLevel } from './lowLevel';
+import { LowLevel, lowFields } from './lowLevel';
 import { HighLevel, highFields } from './highLevel';
-import { lowFields } from './lowLevel';
 import { ReplayBuffer } from './replayBuffer';
 import {
-  resolveAgentConfig, type AgentMethod, type DdpgAgentConfig, type HrlConfig, type HrlMgConfig,
+  resolveAgentConfig, type DdpgAgentConfig, type HrlConfig, type HrlMgConfig,
 } from './agentConfig';
 import type { AgentState } from './policy';
 import type { SessionBatch } from './mapping/itemIndex';
@@ -33,7 +33,6 @@ import type { ExplorationRates, PeriodEnd, StepInfo, StepOutcome, TrainableAgent
 import {
   agentJson, checkSameAgent, coreArrays, loadCoreInto, readBytes, readJson, writeBytes, type AgentRuntime,
 } from './agentStore';
-import * as fs from 'node:fs';
 
 export type HierMethod = 'hrl-mg' | 'hrl' | 'ddpg';
 type HierConfigOf<K extends HierMethod> = K extends 'hrl-mg' ? HrlMgConfig : K extends 'hrl' ? HrlConfig : DdpgAgentConfig;
@@ -254,5 +253,3 @@ export class HrlMgAgent<K extends HierMethod = HierMethod> implements TrainableA
 export function isCheckpointDir(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'runtime.json'));
 }
-
-export type { AgentMethod };

@@ -23,7 +23,7 @@ import type { SimDataset } from '../sim/types';
 import type { UserBackend } from '../sim/userBackend';
 import { ExactIndex } from './mapping/exactIndex';
 import type { ItemIndex } from './mapping/itemIndex';
-import type { TrainableAgent } from './agent';
+import type { TrainableAgent, UpdateInfo } from './agent';
 import { resolveTrainerConfig, type TrainerConfig } from './agentConfig';
 import { countFeedback, LogWindow, type TrainLogEntry } from './trainLog';
 import { readTrainerCheckpoint, TRAINER_FORMAT, writeTrainerCheckpoint } from './checkpoint';
@@ -59,6 +59,16 @@ export interface TrainResult {
   stepsPerSecond: number;
 }
 
+/** Where in the run an update happened (for divergence checks and their messages). */
+export interface UpdateAt {
+  /** Lock-step env step being processed, 1-based (= steps completed once it ends). */
+  step: number;
+  /** Session batch being run, 0-based. */
+  episode: number;
+  /** Step of the session (0-based). */
+  t: number;
+}
+
 export interface TrainerOptions {
   /** Record one session of one batch. */
   trace?: TraceRecorder;
@@ -66,6 +76,14 @@ export interface TrainerOptions {
   onLog?: (e: TrainLogEntry) => void;
   /** The mapping index (default: ExactIndex over the agent's table). */
   index?: ItemIndex;
+  /**
+   * Called after every agent.update() with its statistics (e.g. a divergence guard,
+   * lib/reliability/divergence.ts). Throwing stops the run; the trainer then refuses to checkpoint
+   * until restored, since its state is no longer at a batch boundary.
+   */
+  onUpdate?: (u: UpdateInfo, at: UpdateAt) => void;
+  /** Called before any checkpoint is written; throwing prevents the write (e.g. non-finite weights). */
+  beforeCheckpoint?: () => void;
 }
 
 export class Trainer {
@@ -86,6 +104,8 @@ export class Trainer {
   private stepsThisProcess = 0;
   /** Start (ms) of the batch being run, 0 when idle. */
   private episodeT0 = 0;
+  /** Why a batch stopped midway (the state is then not at a batch boundary), null when fine. */
+  private failure: string | null = null;
 
   /** Validates the trainer config (ConfigError) and the env/agent geometry before any training. */
   constructor(
@@ -118,15 +138,24 @@ export class Trainer {
 
   /** Run one batch of B training sessions of T steps (Algorithm 2, lines 4-28 for B sessions). */
   runEpisode(bar?: Progress): void {
+    this.checkUsable('runEpisode');
     this.episodeT0 = Date.now();
     const s0 = this.steps;
     try {
       this.episodeBody(bar);
+    } catch (e) {
+      this.failure = `session batch ${this.episodes} stopped at env step ${this.steps + 1}: ${(e as Error)?.message ?? String(e)}`;
+      throw e;
     } finally {
       this.secondsThisProcess += (Date.now() - this.episodeT0) / 1000;
       this.stepsThisProcess += this.steps - s0;
       this.episodeT0 = 0;
     }
+  }
+
+  /** A trainer whose batch failed midway holds a half-run batch: only restore() may follow. */
+  private checkUsable(what: string): void {
+    if (this.failure) throw new UsageError(`Trainer.${what}: ${this.failure}; restore a checkpoint first (the state is not at a batch boundary)`);
   }
 
   private elapsed(): number {
@@ -157,7 +186,11 @@ export class Trainer {
       this.window.addStep(info);
       countFeedback(res.feedback, res.reward, sumReward, clicks, orders);
       trace?.record(k, info, res.feedback, agent.E);
-      for (let u = 0; u < this.cfg.updatesPerStep; u++) this.window.addUpdate(agent.update()); // lines 22-27
+      for (let u = 0; u < this.cfg.updatesPerStep; u++) {
+        const upd = agent.update(); // lines 22-27
+        this.window.addUpdate(upd);
+        this.opts.onUpdate?.(upd, { step: this.steps + 1, episode: k, t });
+      }
       this.steps++;
       bar?.tick(1);
       obs = res.obs;
@@ -204,6 +237,8 @@ export class Trainer {
 
   /** Write a checkpoint folder (atomically). Only between session batches. */
   async saveCheckpoint(dir: string): Promise<void> {
+    this.checkUsable('saveCheckpoint');
+    this.opts.beforeCheckpoint?.();
     await writeTrainerCheckpoint(dir, this.agent, {
       format: TRAINER_FORMAT,
       method: this.agent.method,
@@ -229,6 +264,7 @@ export class Trainer {
     this.window.s = ck.window;
     this.secondsBefore = ck.seconds;
     this.timing.length = 0;
+    this.failure = null;
   }
 
   result(): TrainResult {

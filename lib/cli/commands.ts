@@ -5,10 +5,14 @@
 import { Command } from './command';
 import { generateCommand } from './generate';
 import { prepareCommand } from './prepare';
+import { reproduceCommand } from './reproduce';
 import { statsCommand } from './stats';
+import { trainCommand } from './train';
 
 export const COMMANDS: Record<string, Command> = {
   generate: generateCommand,
   prepare: prepareCommand,
+  reproduce: reproduceCommand,
   stats: statsCommand,
+  train: trainCommand,
 };

@@ -1,6 +1,8 @@
 /** `hrlmg generate`: generate the default synthetic world, prepare its log and save the dataset. */
 import { saveDataset } from '../data/dataset';
+import type { DatasetManifest } from '../data/prepare';
 import { prepareDataset, prepareConfigSpec, PrepareConfig, resolvePrepareConfig } from '../data/prepare';
+import { STREAM_AUTO_ROWS, streamPrepareDataset } from '../data/stream';
 import { generateWorld, resolveWorldConfig, worldConfigSpec, WorldConfig } from '../data/world';
 import { defineCommand, status } from './command';
 import { formatManifest } from './stats';
@@ -12,8 +14,13 @@ export const generateCommand = defineCommand(
     usage: 'generate [--out DIR] [world options] [preparation options]',
     description:
       'The world config is recorded in the dataset manifest (sourceInfo.config), so the true user model\n' +
-      'can be rebuilt from it later (buildWorld(config) is deterministic).',
-    flags: { out: { type: 'string', placeholder: 'DIR', default: 'data/world', doc: 'dataset folder to write (replaced atomically)' } },
+      'can be rebuilt from it later (buildWorld(config) is deterministic).\n' +
+      `Logs of ${STREAM_AUTO_ROWS.toLocaleString('en-US')} impressions or more are prepared streaming (same dataset, bounded memory;\n` +
+      'see docs/performance.md "Big logs"); --stream forces it for any size.',
+    flags: {
+      out: { type: 'string', placeholder: 'DIR', default: 'data/world', doc: 'dataset folder to write (replaced atomically)' },
+      stream: { type: 'boolean', doc: `prepare streaming, writing histories chunk by chunk (automatic from ${STREAM_AUTO_ROWS.toLocaleString('en-US')} impressions)` },
+    },
     specs: [
       { id: 'world', title: 'World options', spec: worldConfigSpec },
       { id: 'prepare', title: 'Preparation options', spec: prepareConfigSpec },
@@ -28,13 +35,16 @@ export const generateCommand = defineCommand(
     status('generating the world and its log...');
     const { world, log } = generateWorld(a.configs.world as Partial<WorldConfig>, { progress: true });
     const tGen = (Date.now() - t0) / 1000;
-    status(`generated ${log.item.length.toLocaleString('en-US')} impressions in ${tGen.toFixed(1)}s; preparing...`);
-    const ds = await prepareDataset(log, a.configs.prepare as Partial<PrepareConfig>, {
-      progress: true,
-      sourceInfo: { kind: 'world', config: world.cfg, bias: world.bias, generateSeconds: tGen },
-    });
-    status(`saving to ${out}...`);
-    const m = await saveDataset(out, ds);
+    const stream = a.flags.stream === true || log.item.length >= STREAM_AUTO_ROWS;
+    status(`generated ${log.item.length.toLocaleString('en-US')} impressions in ${tGen.toFixed(1)}s; preparing${stream ? ` streaming into ${out}` : ''}...`);
+    const prepOpts = { progress: true, sourceInfo: { kind: 'world', config: world.cfg, bias: world.bias, generateSeconds: tGen } };
+    let m: DatasetManifest;
+    if (stream) m = await streamPrepareDataset(log, out, a.configs.prepare as Partial<PrepareConfig>, prepOpts);
+    else {
+      const ds = await prepareDataset(log, a.configs.prepare as Partial<PrepareConfig>, prepOpts);
+      status(`saving to ${out}...`);
+      m = await saveDataset(out, ds);
+    }
     process.stdout.write(formatManifest(m, out) + '\n');
     process.stdout.write(`  total time ${((Date.now() - t0) / 1000).toFixed(1)}s (generation ${tGen.toFixed(1)}s)\n`);
   },

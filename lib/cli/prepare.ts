@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ADAPTER_SPEC, ADAPTERS, AdapterOptions, resolveAdapterOptions } from '../data/adapters';
 import { saveDataset } from '../data/dataset';
+import type { DatasetManifest } from '../data/prepare';
 import { prepareDataset, prepareConfigSpec, PrepareConfig, resolvePrepareConfig } from '../data/prepare';
+import { STREAM_AUTO_ROWS, streamPrepareDataset } from '../data/stream';
 import { InputError, UsageError } from '../util/errors';
 import { defineCommand, status } from './command';
 import { formatManifest } from './stats';
@@ -15,11 +17,14 @@ export const prepareCommand = defineCommand(
     usage: 'prepare --adapter NAME --input FILE[,FILE2] [--out DIR] [adapter options] [preparation options]',
     description: 'Adapters:\n' + Object.entries(ADAPTERS)
       .map(([k, a]) => `  ${k.padEnd(13)} files: ${a.files.join(',')}\n  ${' '.repeat(13)} ${a.description}`)
-      .join('\n'),
+      .join('\n') +
+      `\nLogs of ${STREAM_AUTO_ROWS.toLocaleString('en-US')} impressions or more (after negatives) are prepared streaming (same dataset,\n` +
+      'bounded memory; see docs/performance.md "Big logs"); --stream forces it for any size.',
     flags: {
       adapter: { type: 'string', placeholder: 'NAME', doc: `which adapter: ${Object.keys(ADAPTERS).join(' | ')} (required)` },
       input: { type: 'string', placeholder: 'FILE[,FILE2]', doc: 'input file(s), comma-separated, in the adapter\'s order (required)' },
       out: { type: 'string', placeholder: 'DIR', doc: 'dataset folder to write (default data/<adapter>; replaced atomically)' },
+      stream: { type: 'boolean', doc: `prepare streaming, writing histories chunk by chunk (automatic from ${STREAM_AUTO_ROWS.toLocaleString('en-US')} impressions)` },
     },
     specs: [
       { id: 'adapter', title: 'Adapter options', spec: ADAPTER_SPEC },
@@ -44,8 +49,9 @@ export const prepareCommand = defineCommand(
     status(`reading ${files.join(', ')} (${name})...`);
     const log = await adapter.read(files, adapterOpts);
     const tRead = (Date.now() - t0) / 1000;
-    status(`read ${log.item.length.toLocaleString('en-US')} impressions in ${tRead.toFixed(1)}s; preparing...`);
-    const ds = await prepareDataset(log, a.configs.prepare as Partial<PrepareConfig>, {
+    const stream = a.flags.stream === true || log.item.length >= STREAM_AUTO_ROWS;
+    status(`read ${log.item.length.toLocaleString('en-US')} impressions in ${tRead.toFixed(1)}s; preparing${stream ? ` streaming into ${out}` : ''}...`);
+    const prepOpts = {
       progress: true,
       sourceInfo: {
         kind: 'adapter',
@@ -56,9 +62,14 @@ export const prepareCommand = defineCommand(
         categoryRaw: log.categoryRaw,
         readSeconds: tRead,
       },
-    });
-    status(`saving to ${out}...`);
-    const m = await saveDataset(out, ds);
+    };
+    let m: DatasetManifest;
+    if (stream) m = await streamPrepareDataset(log, out, a.configs.prepare as Partial<PrepareConfig>, prepOpts);
+    else {
+      const ds = await prepareDataset(log, a.configs.prepare as Partial<PrepareConfig>, prepOpts);
+      status(`saving to ${out}...`);
+      m = await saveDataset(out, ds);
+    }
     process.stdout.write(formatManifest(m, out) + '\n');
     process.stdout.write(`  total time ${((Date.now() - t0) / 1000).toFixed(1)}s (reading ${tRead.toFixed(1)}s)\n`);
   },

@@ -10,6 +10,7 @@ import { Dense } from './dense';
 import { HistoryInput } from './history';
 import { QOutput, qActivation } from './qOutput';
 import { Rng } from '../util/rng';
+import { UsageError } from '../util/errors';
 
 export interface CriticConfig {
   heads: number;
@@ -49,7 +50,7 @@ export class Critic {
    * straight-through gradient (qOutput 'relu' only; forward values are identical either way).
    */
   heads(x1: HistoryInput, x2: HistoryInput, a: tf.Tensor2D[], straightThrough = false): CriticHeads {
-    if (a.length !== this.cfg.heads) throw new Error(`Critic: expected ${this.cfg.heads} action tensors, got ${a.length}`);
+    if (a.length !== this.cfg.heads) throw new UsageError(`Critic: expected ${this.cfg.heads} action tensors, got ${a.length}`);
     const s = this.enc.apply(x1, x2); // [batch, H]
     const q: tf.Tensor1D[] = [];
     const z: tf.Tensor1D[] = [];

@@ -8,7 +8,7 @@
  *                                             masked state update, so a padded history == the shorter one.
  *   actions / goals Float32Array [K, batch, E]; rewards Float32Array [K, batch]; items Int32Array (0-based).
  *
- * DDPG CORE (lib/agents/ddpgCore.ts) — one class for both levels:
+ * DDPG CORE (lib/agents/ddpgCore.ts, exported from lib/agents, not from here) — one class for both levels:
  *   const high = new DdpgCore(table, { heads: M }, rng.fork('high'));   // (clicked, ordered)
  *   const low  = new DdpgCore(table, { heads: 1 }, rng.fork('low'));    // (browsed, clicked)
  *   const g = high.act(clicked, ordered, batch);       // Float32Array [M, batch, E]
@@ -37,9 +37,14 @@
  * All forward methods must run inside tf.tidy (or tf.variableGrads); the class methods above already
  * do and return plain typed arrays.
  *
+ * SPEED: by default GRU sequences and Dense layers run as tf.customGrad ops with hand-written backward
+ * passes (gruSeq.ts, linear.ts; the wasm fast paths); `nnImpl.fast = false` switches to plain ops +
+ * autodiff (the reference, tested equal to ~1e-5 in values and gradients).
+ *
  * Dead ReLU on Q: see qOutput.ts (default 'relu' + positive output bias + straight-through gradient
  * for a head dead on a whole minibatch; 'softplus' and 'linear' available).
  */
+export { nnImpl } from './impl';
 export { ParamSet, torchUniform } from './params';
 export type { ParamSpec, Init, TensorEntry } from './params';
 export { Adam } from './adam';
@@ -62,5 +67,3 @@ export { FeedbackNet, N_FEEDBACK } from './feedbackNet';
 export { RewardNet } from './rewardNet';
 export { saveTensors, loadTensors } from './checkpoint';
 export type { NamedArray, ModelJson, LoadedTensors } from './checkpoint';
-export { DdpgCore, ddpgSpec } from '../agents/ddpgCore';
-export type { DdpgConfig, DdpgBatch, UpdateStats, DdpgWeights } from '../agents/ddpgCore';

@@ -1,9 +1,17 @@
 /**
- * `ParamSet`: the named, ordered weight tensors of one network (one tf.Variable per tensor).
+ * `ParamSet`: the named, ordered weight tensors of one network, stored as ONE flat tf.Variable
+ * (Adam, soft updates and copies run over the whole vector with a handful of kernels instead of
+ * a dozen per tensor).
  *
- * The flat view (`getFlat`/`setFlat`) concatenates the tensors in declaration order; it is the
- * representation used by checkpoints, `getWeights()/setWeights()`, soft updates in tests and the
- * manifest of saved models, so it stays stable even if the internal storage changes later.
+ * The flat layout concatenates the tensors in declaration order (`entries()`); it is the
+ * representation used by checkpoints, `getWeights()/setWeights()` and the manifest of saved models.
+ *
+ * Weight blocks (fast path): layers declare the blocks they multiply with (`addBlock`: a strided
+ * 2-D window of the flat vector, possibly several stacked or summed, possibly scaled), and
+ * `blocks()` returns them as tensors, gathered in ONE kernel right after every change of the
+ * weights (so the number of live tensors stays constant). Gradients go the other way:
+ * `scatter(pieces, placements)` builds the flat gradient in one kernel.
+ * The reference path reads differentiable views instead (`refView`: slices of the variable).
  *
  * Initialisation (PyTorch-like, documented choice): every Dense weight and bias ~ U(-k, k) with
  * k = 1/sqrt(fan_in); every GRU tensor ~ U(-k, k) with k = 1/sqrt(H). Draws come from the `Rng`
@@ -12,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
 import { UsageError } from '../util/errors';
+import { BlockSpec, Placement, customKernelsAvailable, gather, scatter } from './kernels';
 
 /** How a tensor is initialised: U(-k, k), or a constant. */
 export type Init = { kind: 'uniform'; k: number } | { kind: 'const'; value: number };
@@ -37,40 +46,112 @@ function sizeOf(shape: number[]): number {
 
 export class ParamSet {
   readonly specs: ParamSpec[] = [];
-  readonly vars: tf.Variable[] = [];
   private readonly index = new Map<string, number>();
+  private readonly ents: TensorEntry[] = [];
   private total = 0;
+  /** Initial values, tensor by tensor, until the variable is created. */
+  private pending: Float32Array[] | null = [];
+  private flatVar: tf.Variable | null = null;
+  private readonly blockSpecs: BlockSpec[] = [];
+  private blockTensors: tf.Tensor[] | null = null;
+  private readonly views = new Map<string, tf.Tensor>();
   private disposed = false;
 
   /** `trainable` false for target networks (never seen by autodiff). */
   constructor(readonly trainable = true) {}
 
   /**
-   * Declare and create a tensor. With `rng` null the tensor starts at zero (used for copies whose
-   * weights are set right after, e.g. target networks).
+   * Declare a tensor. With `rng` null it starts at zero (used for copies whose weights are set
+   * right after, e.g. target networks). Must precede the first use of the weights.
    */
-  add(name: string, shape: number[], init: Init, rng: Rng | null): tf.Variable {
+  add(name: string, shape: number[], init: Init, rng: Rng | null): TensorEntry {
     if (this.index.has(name)) throw new UsageError(`ParamSet: duplicate tensor name '${name}'`);
+    if (!this.pending) throw new UsageError(`ParamSet: cannot add '${name}' after the weights were first used`);
     const n = sizeOf(shape);
     const data = new Float32Array(n);
     if (rng) {
       if (init.kind === 'uniform') rng.fillUniform(data, -init.k, init.k);
       else data.fill(init.value);
     }
-    const t = tf.tensor(data, shape, 'float32');
-    const v = tf.variable(t, this.trainable);
-    t.dispose(); // tf.variable keeps its own reference
-    this.index.set(name, this.vars.length);
+    const e: TensorEntry = { name, shape: shape.slice(), offset: this.total, size: n };
+    this.index.set(name, this.ents.length);
     this.specs.push({ name, shape: shape.slice(), init });
-    this.vars.push(v);
+    this.ents.push(e);
+    this.pending.push(data);
     this.total += n;
+    return e;
+  }
+
+  /** The layout entry of a tensor. */
+  entry(name: string): TensorEntry {
+    const i = this.index.get(name);
+    if (i === undefined) throw new UsageError(`ParamSet: no tensor named '${name}'`);
+    return this.ents[i];
+  }
+
+  /** Declare a weight block (see the header); returns its index into `blocks()`. */
+  addBlock(spec: BlockSpec): number {
+    this.blockSpecs.push(spec);
+    if (this.flatVar) this.refresh();
+    return this.blockSpecs.length - 1;
+  }
+
+  /** The flat variable [size] (created on first use). */
+  get flat(): tf.Variable {
+    this.checkAlive();
+    if (!this.flatVar) {
+      const data = new Float32Array(this.total);
+      let off = 0;
+      for (const d of this.pending ?? []) {
+        data.set(d, off);
+        off += d.length;
+      }
+      this.pending = null;
+      this.flatVar = tf.tidy(() => tf.variable(tf.tensor1d(data, 'float32'), this.trainable));
+      this.refresh();
+    }
+    return this.flatVar;
+  }
+
+  /** The variables to differentiate with respect to (the one flat variable). */
+  get vars(): tf.Variable[] {
+    return [this.flat];
+  }
+
+  /** Create the variable and the blocks now (call after the last `add`). */
+  seal(): this {
+    void this.flat;
+    return this;
+  }
+
+  /** Current weight blocks (fast path). Valid until the next change of the weights. */
+  blocks(): tf.Tensor[] {
+    void this.flat;
+    if (!this.blockTensors) throw new UsageError('ParamSet: weight blocks need the wasm or cpu backend');
+    return this.blockTensors;
+  }
+
+  /** A differentiable view of one tensor (slices the variable; for the reference path). */
+  refView(name: string): tf.Tensor {
+    const e = this.entry(name);
+    return tf.reshape(tf.slice(this.flat, [e.offset], [e.size]), e.shape);
+  }
+
+  /** The current value of one tensor (cached; valid until the next change of the weights). */
+  get(name: string): tf.Tensor {
+    const e = this.entry(name);
+    let v = this.views.get(name);
+    if (!v) {
+      const flat = this.flat;
+      v = tf.keep(tf.tidy(() => tf.reshape(tf.slice(flat, [e.offset], [e.size]), e.shape)));
+      this.views.set(name, v);
+    }
     return v;
   }
 
-  get(name: string): tf.Variable {
-    const i = this.index.get(name);
-    if (i === undefined) throw new UsageError(`ParamSet: no tensor named '${name}'`);
-    return this.vars[i];
+  /** Flat gradient [size] from gradient pieces and where they go (one kernel). */
+  scatter(pieces: tf.Tensor[], places: Placement[]): tf.Tensor {
+    return scatter(this.total, pieces, places);
   }
 
   /** Total number of floats. */
@@ -80,25 +161,12 @@ export class ParamSet {
 
   /** Names, shapes and flat offsets in declaration order. */
   entries(): TensorEntry[] {
-    let off = 0;
-    return this.specs.map((s) => {
-      const size = sizeOf(s.shape);
-      const e = { name: s.name, shape: s.shape.slice(), offset: off, size };
-      off += size;
-      return e;
-    });
+    return this.ents.map((e) => ({ ...e, shape: e.shape.slice() }));
   }
 
   /** All weights concatenated in declaration order (a copy). */
   getFlat(): Float32Array {
-    const out = new Float32Array(this.total);
-    let off = 0;
-    for (const v of this.vars) {
-      const d = v.dataSync() as Float32Array;
-      out.set(d, off);
-      off += d.length;
-    }
-    return out;
+    return (this.flat.dataSync() as Float32Array).slice();
   }
 
   /** Overwrite all weights from a flat vector laid out as `getFlat()`. */
@@ -106,36 +174,47 @@ export class ParamSet {
     if (!(flat instanceof Float32Array) || flat.length !== this.total) {
       throw new UsageError(`${what}: expected a Float32Array of length ${this.total}, got ${flat?.length}`);
     }
-    let off = 0;
-    for (let i = 0; i < this.vars.length; i++) {
-      const s = this.specs[i];
-      const n = sizeOf(s.shape);
-      const t = tf.tensor(flat.subarray(off, off + n), s.shape, 'float32');
-      this.vars[i].assign(t);
-      t.dispose();
-      off += n;
-    }
+    const t = tf.tensor1d(flat, 'float32');
+    this.assignFlat(t);
+    t.dispose();
+  }
+
+  /** Replace the weights by `t` [size] (the caller keeps ownership of `t`). */
+  assignFlat(t: tf.Tensor): void {
+    this.flat.assign(t as tf.Tensor1D);
+    this.refresh();
   }
 
   /** Copy another set with the identical layout (e.g. online -> target at construction). */
   copyFrom(src: ParamSet): void {
     this.checkSameLayout(src);
-    for (let i = 0; i < this.vars.length; i++) {
-      const v = this.vars[i];
-      tf.tidy(() => v.assign(src.vars[i].clone()));
-    }
+    this.assignFlat(src.flat);
   }
 
   /** Soft update this (target) set toward `src`: t <- tau * w + (1 - tau) * t (Algorithm 2 line 27). */
   softUpdateFrom(src: ParamSet, tau: number): void {
     this.checkSameLayout(src);
-    tf.tidy(() => {
+    const next = tf.tidy(() => {
       const a = tf.scalar(tau);
       const b = tf.scalar(1 - tau);
-      for (let i = 0; i < this.vars.length; i++) {
-        this.vars[i].assign(tf.add(tf.mul(src.vars[i], a), tf.mul(this.vars[i], b)));
-      }
+      const E = tf.engine();
+      const wa = E.runKernel('Multiply', { a: src.flat, b: a }) as tf.Tensor;
+      const tb = E.runKernel('Multiply', { a: this.flat, b }) as tf.Tensor;
+      return E.runKernel('Add', { a: wa, b: tb }) as tf.Tensor;
     });
+    this.assignFlat(next);
+    next.dispose();
+  }
+
+  /** Re-gather the blocks and drop cached views after a change of the weights. */
+  private refresh(): void {
+    for (const v of this.views.values()) v.dispose();
+    this.views.clear();
+    if (this.blockTensors) for (const b of this.blockTensors) b.dispose();
+    this.blockTensors = null;
+    if (!this.flatVar || !customKernelsAvailable()) return;
+    const flat = this.flatVar;
+    this.blockTensors = this.blockSpecs.length ? gather(flat, this.blockSpecs).map((b) => tf.keep(b)) : [];
   }
 
   private checkSameLayout(src: ParamSet): void {
@@ -145,10 +224,19 @@ export class ParamSet {
     if (!ok) throw new UsageError('ParamSet: layouts differ (different network configs?)');
   }
 
+  private checkAlive(): void {
+    if (this.disposed) throw new UsageError('ParamSet: used after dispose()');
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const v of this.vars) v.dispose();
+    for (const v of this.views.values()) v.dispose();
+    this.views.clear();
+    if (this.blockTensors) for (const b of this.blockTensors) b.dispose();
+    this.blockTensors = null;
+    this.flatVar?.dispose();
+    this.flatVar = null;
   }
 }
 

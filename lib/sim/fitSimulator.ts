@@ -104,7 +104,7 @@ export async function fitSimulator(ds: FitDataset, overrides: Partial<SimulatorC
   for (const r of trainRows) counts[log.feedback[r]]++;
   const weights = cfg.weightPower > 0 ? classWeightsFor(counts, cfg.weightPower, cfg.maxClassWeight) : [1, 1, 1];
 
-  // The network's item table: dataset embeddings (+ item rate features, 2-fold encoded while fitting).
+  // The network's item table: dataset embeddings (+ item rate features, K-fold encoded while fitting).
   let scale = cfg.embeddingScale;
   if (scale === 0) {
     let ss = 0;
@@ -121,13 +121,13 @@ export async function fitSimulator(ds: FitDataset, overrides: Partial<SimulatorC
   if (cfg.itemRates) {
     const F = RATE_FEATURES.length;
     const rf = rng.fork('fit/folds');
-    for (const s of trainSessions) fold[s] = rf.int(2);
-    const rowsIn = (f: number): Int32Array => trainRows.filter((r) => fold[log.session[r]] === f);
+    for (const s of trainSessions) fold[s] = rf.int(cfg.rateFolds);
+    const notIn = (f: number): Int32Array => trainRows.filter((r) => fold[log.session[r]] !== f);
     const all = rateLogits(log, trainRows, cfg.rateSmoothing);
     const st = fitStandardizer(all);
     finalFeats = standardize(all, st);
-    // rows of fold f see the rates of the OTHER fold
-    foldFeats = [standardize(rateLogits(log, rowsIn(1), cfg.rateSmoothing), st), standardize(rateLogits(log, rowsIn(0), cfg.rateSmoothing), st)];
+    // rows of fold f see the rates of the other folds only
+    for (let f = 0; f < cfg.rateFolds; f++) foldFeats.push(standardize(rateLogits(log, notIn(f), cfg.rateSmoothing), st));
     table = augmentTable(emb, E, finalFeats, F);
     netE = E + F;
     features = [...RATE_FEATURES];
@@ -145,7 +145,9 @@ export async function fitSimulator(ds: FitDataset, overrides: Partial<SimulatorC
   const say = opts.log ?? (() => {});
   say(`simulator: ${trainRows.length} training rows (${counts[Feedback.Order]} orders), ${valRows.length} validation rows; class weights [${weights.map((w) => w.toFixed(3)).join(', ')}]`);
   // Batches never mix folds (each fold's batch runs with that fold's feature columns).
-  const byFold = cfg.itemRates ? [0, 1].map((f) => trainRows.filter((r) => fold[log.session[r]] === f)) : [Int32Array.from(trainRows)];
+  const byFold = cfg.itemRates
+    ? Array.from({ length: cfg.rateFolds }, (_, f) => trainRows.filter((r) => fold[log.session[r]] === f))
+    : [Int32Array.from(trainRows)];
   const rngBatch = rng.fork('fit/batches');
   const stepsPerEpoch = byFold.reduce((a, o) => a + Math.ceil(o.length / cfg.batchSize), 0);
   const bar = opts.progress === false ? null : new Progress('fit simulator', stepsPerEpoch * cfg.epochs, { unit: 'steps' });

@@ -3,8 +3,11 @@
  * LSH (SimHash). Each of L tables hashes an item direction u to K sign bits sign(h_j·u - o_j); items
  * whose directions are close in angle agree on most bits. A query probes, in every table, its own
  * bucket and then Hamming-neighbour buckets in query-directed order (Lv et al. 2007, "multi-probe
- * LSH": flip first the bits whose hyperplanes the query is closest to). The union of those buckets is
- * the short list, re-ranked with the exact score (same `dot` as ExactIndex, same tie-break).
+ * LSH"): bits are ranked by how close the query lies to their hyperplane, and the flip sets are taken
+ * in a fixed order of increasing expected cost (sum of the expected squared margins of the flipped
+ * ranks, computed once at construction: Lv et al.'s probing-sequence template). Tables are visited
+ * round-robin by probe rank. The union of the probed buckets is the short list, re-ranked with the
+ * exact score (same `dot` as ExactIndex, same tie-break).
  *
  * Sessions: removed items (and items outside a large pool) are skipped in the short list; when the
  * short list holds no available item, the session falls back to the exact scan. Pools smaller than
@@ -14,6 +17,7 @@
  * then identical to ExactIndex.
  */
 import { bool, int, resolveConfig, type ConfigOf } from '../../util/config';
+import { Progress } from '../../util/progress';
 import type { Rng } from '../../util/rng';
 import { BaseIndex, type Pool } from './itemIndex';
 import { CatalogState, PoolState, type SessionState } from './sessionState';
@@ -22,10 +26,10 @@ import { better, dot, TopK } from './vectors';
 export const approxIndexSpec = {
   tables: int(8, 'number of hash tables L (more tables: higher recall, more memory and hashing time)', { min: 1, max: 64 }),
   bits: int(0, 'bits per code K; 0 = auto: round(log2(nItems / bucketSize)) clamped to [1, 20]', { min: 0, max: 20 }),
-  bucketSize: int(16, 'target mean items per bucket when bits = 0', { min: 1 }),
-  probes: int(64, 'max buckets probed per table, home bucket included, in query-directed order (>= 2^bits probes everything)', { min: 1 }),
+  bucketSize: int(1, 'target mean items per bucket when bits = 0 (small buckets + many probes beat big buckets on clustered catalogs)', { min: 1 }),
+  probes: int(128, 'max buckets probed per table, home bucket included, in query-directed order (>= 2^bits probes everything)', { min: 1 }),
   maxCandidates: int(0, 'stop probing once the short list holds this many distinct items (0 = no budget)', { min: 0 }),
-  center: bool(true, 'hash item directions relative to their mean direction (spreads clustered catalogs over more buckets)'),
+  center: bool(true, 'hash item directions relative to their mean direction (helps when embeddings share a common offset; no effect when the mean is ~0)'),
   exactPoolBelow: int(20000, 'sessions with fewer remaining pool candidates than this are searched exactly', { min: 0 }),
 };
 export type ApproxIndexConfig = ConfigOf<typeof approxIndexSpec>;
@@ -57,20 +61,16 @@ export class ApproxIndex extends BaseIndex {
   /** Dedup marks: seen[i] === stamp when item i was already scored for the current query. */
   private readonly seen: Int32Array;
   private stamp = 0;
+  /** Probe template: flip sets over bit RANKS (bit p = p-th closest hyperplane), cheapest first. */
+  private readonly template: Int32Array;
+  /** Probes per table actually used (home bucket included): min(probes, 2^K). */
+  readonly probesPerTable: number;
   // Query scratch.
   private readonly z: Float64Array;
   private readonly qn: Float32Array;
+  /** [L, K] bit indices of each table sorted by |margin| ascending. */
   private readonly order: Int32Array;
-  private readonly w: Float64Array;
-  private hScore = new Float64Array(64);
-  private hFlip = new Int32Array(64);
-  private hMax = new Int32Array(64);
-  /** Probe plan, [L, P]: bit-flip masks and their scores per table ([t, 0] = home bucket, score 0). */
-  private flips = new Int32Array(64);
-  private flipScore = new Float64Array(64);
   private readonly home: Int32Array;
-  private readonly nFlips: Int32Array;
-  private readonly head: Int32Array;
   /** Short-list scratch (grows as needed, at most nItems). */
   private cand = new Int32Array(1024);
 
@@ -106,7 +106,9 @@ export class ApproxIndex extends BaseIndex {
     // Codes of all items, then a counting sort per table into CSR buckets.
     const nb = 1 << K;
     const codes = new Int32Array(L * n); // [L, n]
+    const prog = n >= 200000 ? new Progress('ApproxIndex: hashing items', n, { unit: 'items' }) : null;
     for (let i = 0; i < n; i++) {
+      if (prog && (i & 0xffff) === 0) prog.update(i);
       const io = i * E;
       for (let t = 0; t < L; t++) {
         let code = 0;
@@ -117,6 +119,7 @@ export class ApproxIndex extends BaseIndex {
         codes[t * n + i] = code;
       }
     }
+    prog?.finish();
     for (let t = 0; t < L; t++) {
       const start = new Int32Array(nb + 1);
       for (let i = 0; i < n; i++) start[codes[t * n + i] + 1]++;
@@ -131,11 +134,10 @@ export class ApproxIndex extends BaseIndex {
     this.seen = new Int32Array(n);
     this.z = new Float64Array(J);
     this.qn = new Float32Array(E);
-    this.order = new Int32Array(K);
-    this.w = new Float64Array(K);
+    this.order = new Int32Array(J);
     this.home = new Int32Array(L);
-    this.nFlips = new Int32Array(L);
-    this.head = new Int32Array(L);
+    this.probesPerTable = Math.min(cfg.probes, 2 ** K);
+    this.template = probeTemplate(K, this.probesPerTable - 1, rng.fork('approxIndex.probeTemplate'));
   }
 
   resetStats(): void {
@@ -203,141 +205,123 @@ export class ApproxIndex extends BaseIndex {
 
   /** Fill this.cand[0..count) with the distinct available items of q's probed buckets; returns count. */
   private shortList(q: Float32Array, qOff: number, st: SessionState): number {
-    const E = this.dim, K = this.bits, L = this.tables;
+    const E = this.dim, K = this.bits, L = this.tables, z = this.z, order = this.order, home = this.home;
     this.stats.queries++;
     // Direction of q (the hash of a direction; |q| does not matter for the argmax).
     let nq = 0;
     for (let k = 0; k < E; k++) nq += q[qOff + k] * q[qOff + k];
     const inv = nq > 0 ? 1 / Math.sqrt(nq) : 0;
     for (let k = 0; k < E; k++) this.qn[k] = q[qOff + k] * inv;
-    for (let j = 0; j < L * K; j++) this.z[j] = dot(this.qn, 0, this.planes, j * E, E) - this.offs[j];
+    for (let j = 0; j < L * K; j++) z[j] = dot(this.qn, 0, this.planes, j * E, E) - this.offs[j];
+    for (let t = 0; t < L; t++) {
+      const zo = t * K;
+      let h = 0;
+      for (let b = 0; b < K; b++) {
+        if (z[zo + b] > 0) h |= 1 << b;
+        // insertion sort of this table's bits by |margin| (K <= 20)
+        const m = Math.abs(z[zo + b]);
+        let j = b - 1;
+        while (j >= 0 && Math.abs(z[zo + order[zo + j]]) > m) {
+          order[zo + j + 1] = order[zo + j];
+          j--;
+        }
+        order[zo + j + 1] = b;
+      }
+      home[t] = h;
+    }
 
     if (++this.stamp >= 0x7fffffff) {
       this.seen.fill(0);
       this.stamp = 1;
     }
-    const stamp = this.stamp, seen = this.seen;
+    const stamp = this.stamp, seen = this.seen, tpl = this.template;
     const filter = st.removedCount() > 0 || st.kind === 'pool';
-    const P = Math.min(this.config.probes, 2 ** K);
-    if (this.flips.length < L * P) {
-      this.flips = new Int32Array(L * P);
-      this.flipScore = new Float64Array(L * P);
-    }
-    const flips = this.flips, fsc = this.flipScore, home = this.home, nf = this.nFlips, head = this.head;
-    // Per table: home bucket (score 0) then up to P-1 neighbours, each list sorted by score.
-    for (let t = 0; t < L; t++) {
-      const zo = t * K;
-      let h = 0;
-      for (let b = 0; b < K; b++) if (this.z[zo + b] > 0) h |= 1 << b;
-      home[t] = h;
-      flips[t * P] = 0;
-      fsc[t * P] = 0;
-      nf[t] = 1 + this.probeNeighbours(zo, P - 1, t * P);
-      head[t] = 0;
-    }
-    // Visit buckets of all tables in one global order of increasing score (an L-way merge), so a
-    // candidate budget is spent on the most promising buckets first.
     const budget = this.config.maxCandidates > 0 ? this.config.maxCandidates : Infinity;
     let cand = this.cand;
     let nc = 0, scanned = 0;
-    for (;;) {
-      let tb = -1, sb = Infinity;
+    probing: for (let r = 0; r < this.probesPerTable; r++) {
       for (let t = 0; t < L; t++) {
-        if (head[t] < nf[t] && fsc[t * P + head[t]] < sb) {
-          sb = fsc[t * P + head[t]];
-          tb = t;
+        let code = home[t];
+        if (r > 0) {
+          // flip the bits at the template's ranks: rank p -> this table's p-th closest hyperplane
+          for (let m = tpl[r - 1]; m !== 0; m &= m - 1) code ^= 1 << order[t * K + 31 - Math.clz32(m & -m)];
         }
-      }
-      if (tb < 0 || nc >= budget) break;
-      const code = home[tb] ^ flips[tb * P + head[tb]++];
-      const start = this.starts[tb], mem = this.members[tb];
-      const e = start[code + 1];
-      scanned += e - start[code];
-      if (nc + (e - start[code]) > cand.length) {
-        const grown = new Int32Array(Math.min(this.nItems, Math.max(2 * cand.length, nc + e - start[code])));
-        grown.set(cand.subarray(0, nc));
-        this.cand = cand = grown;
-      }
-      for (let p = start[code]; p < e; p++) {
-        const it = mem[p];
-        if (seen[it] === stamp) continue;
-        seen[it] = stamp;
-        if (filter && !st.has(it)) continue;
-        cand[nc++] = it;
+        const start = this.starts[t], mem = this.members[t];
+        const b0 = start[code], e = start[code + 1];
+        scanned += e - b0;
+        if (nc + (e - b0) > cand.length) {
+          const grown = new Int32Array(Math.min(this.nItems, Math.max(2 * cand.length, nc + e - b0)));
+          grown.set(cand.subarray(0, nc));
+          this.cand = cand = grown;
+        }
+        for (let p = b0; p < e; p++) {
+          const it = mem[p];
+          if (seen[it] === stamp) continue;
+          seen[it] = stamp;
+          if (filter && !st.has(it)) continue;
+          cand[nc++] = it;
+        }
+        if (nc >= budget) break probing;
       }
     }
     this.stats.scanned += scanned;
     this.stats.candidates += nc;
     return nc;
   }
+}
 
-  /**
-   * Query-directed multi-probe: write up to `count` bit-flip masks to flips[base+1..] in increasing order
-   * of the sum of squared margins of the flipped bits (Lv et al.'s shift/expand heap over the bits
-   * sorted by |z|; it enumerates every non-empty subset exactly once). Returns how many were written.
-   */
-  private probeNeighbours(zo: number, count: number, base: number): number {
-    if (count <= 0) return 0;
-    const K = this.bits, order = this.order, w = this.w, z = this.z;
-    for (let b = 0; b < K; b++) order[b] = b;
-    // Insertion sort of bit positions by margin (K <= 20).
-    for (let i = 1; i < K; i++) {
-      const v = order[i], m = Math.abs(z[zo + v]);
-      let j = i - 1;
-      while (j >= 0 && Math.abs(z[zo + order[j]]) > m) {
-        order[j + 1] = order[j];
-        j--;
-      }
-      order[j + 1] = v;
-    }
-    for (let p = 0; p < K; p++) w[p] = z[zo + order[p]] ** 2;
-    if (this.hScore.length < 2 * count + 2) {
-      this.hScore = new Float64Array(2 * count + 2);
-      this.hFlip = new Int32Array(2 * count + 2);
-      this.hMax = new Int32Array(2 * count + 2);
-    }
-    const hs = this.hScore, hf = this.hFlip, hm = this.hMax;
-    let size = 0;
-    const push = (s: number, f: number, m: number): void => {
-      let i = size++;
-      while (i > 0) {
-        const p = (i - 1) >> 1;
-        if (hs[p] <= s) break;
-        hs[i] = hs[p]; hf[i] = hf[p]; hm[i] = hm[p];
-        i = p;
-      }
-      hs[i] = s; hf[i] = f; hm[i] = m;
-    };
-    const flips = this.flips, fsc = this.flipScore; // sized by shortList: >= base + count + 1
-    let emitted = 0;
-    push(w[0], 1 << order[0], 0);
-    for (let c = 0; c < count && size > 0; c++) {
-      const s = hs[0], f = hf[0], m = hm[0];
-      // pop
-      size--;
-      if (size > 0) {
-        const ls = hs[size], lf = hf[size], lm = hm[size];
-        let i = 0;
-        for (;;) {
-          const l = 2 * i + 1;
-          if (l >= size) break;
-          const r = l + 1;
-          const ch = r < size && hs[r] < hs[l] ? r : l;
-          if (hs[ch] >= ls) break;
-          hs[i] = hs[ch]; hf[i] = hf[ch]; hm[i] = hm[ch];
-          i = ch;
-        }
-        hs[i] = ls; hf[i] = lf; hm[i] = lm;
-      }
-      emitted++;
-      flips[base + emitted] = f;
-      fsc[base + emitted] = s;
-      if (m + 1 < K) {
-        const nb = 1 << order[m + 1];
-        push(s - w[m] + w[m + 1], f ^ (1 << order[m]) ^ nb, m + 1); // shift
-        push(s + w[m + 1], f ^ nb, m + 1); // expand
-      }
-    }
-    return emitted;
+/**
+ * The first `count` non-empty flip sets over bit ranks 0..K-1 (as bitmasks), in increasing order of
+ * expected cost sum_{p in set} E[z_(p)^2], z_(p) = the p-th smallest of K |N(0,1)| margins (estimated
+ * by Monte Carlo from `rng`). Enumerated with Lv et al.'s shift/expand heap, which yields every
+ * non-empty subset exactly once, so count >= 2^K - 1 covers all buckets.
+ */
+function probeTemplate(K: number, count: number, rng: Rng): Int32Array {
+  const out = new Int32Array(Math.max(0, count));
+  if (count <= 0) return out;
+  const S = 4000, w = new Float64Array(K), v = new Float64Array(K);
+  for (let s = 0; s < S; s++) {
+    for (let k = 0; k < K; k++) v[k] = Math.abs(rng.normal());
+    v.sort();
+    for (let k = 0; k < K; k++) w[k] += (v[k] * v[k]) / S;
   }
+  for (let k = 1; k < K; k++) if (w[k] < w[k - 1]) w[k] = w[k - 1]; // keep the weights monotone
+  // Min-heap of (score, mask, max rank).
+  const cap = 2 * count + 2;
+  const hs = new Float64Array(cap), hm = new Int32Array(cap), hx = new Int32Array(cap);
+  let size = 0;
+  const push = (sc: number, mask: number, mx: number): void => {
+    let i = size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (hs[p] <= sc) break;
+      hs[i] = hs[p]; hm[i] = hm[p]; hx[i] = hx[p];
+      i = p;
+    }
+    hs[i] = sc; hm[i] = mask; hx[i] = mx;
+  };
+  push(w[0], 1, 0);
+  for (let c = 0; c < count && size > 0; c++) {
+    const sc = hs[0], mask = hm[0], mx = hx[0];
+    size--;
+    if (size > 0) {
+      const ls = hs[size], lm = hm[size], lx = hx[size];
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= size) break;
+        const ch = l + 1 < size && hs[l + 1] < hs[l] ? l + 1 : l;
+        if (hs[ch] >= ls) break;
+        hs[i] = hs[ch]; hm[i] = hm[ch]; hx[i] = hx[ch];
+        i = ch;
+      }
+      hs[i] = ls; hm[i] = lm; hx[i] = lx;
+    }
+    out[c] = mask;
+    if (mx + 1 < K) {
+      push(sc - w[mx] + w[mx + 1], (mask & ~(1 << mx)) | (1 << (mx + 1)), mx + 1); // shift
+      push(sc + w[mx + 1], mask | (1 << (mx + 1)), mx + 1); // expand
+    }
+  }
+  return out;
 }

@@ -1,0 +1,105 @@
+/**
+ * `hrlmg train`: crash-safe training of one agent (lib/reliability/trainRun.ts). Checkpoints every
+ * --checkpointEvery session batches; the same command after a crash (or Ctrl-C) resumes from the
+ * newest checkpoint and ends with exactly the results of an uninterrupted run. One process per
+ * output folder (lock); a diverging run stops with a message naming the network and update step.
+ */
+import { dnnSpec, hrlmgSpec } from '../agents/agentConfig';
+import { divergenceSpec } from '../reliability/divergence';
+import { runTrainerSpec, runTraining, trainEnvSpec, type TrainRunOptions } from '../reliability/trainRun';
+import { UsageError } from '../util/errors';
+import { defineCommand, status } from './command';
+
+const DEFAULT_SIM = 'runs/simulator';
+
+export const trainCommand = defineCommand(
+  {
+    name: 'train',
+    summary: 'train an agent (hrl-mg, hrl, ddpg, dnn) crash-safely: checkpoints, automatic resume, divergence guard, folder lock',
+    usage: 'train --data DIR --method NAME --backend sim|truth [--sim DIR] --out DIR [options]',
+    description:
+      'Writes OUT/{run.json, checkpoints/, agent/, train-log.json, result.json}. Rerun the SAME command after a\n' +
+      'crash or Ctrl-C: it resumes from the newest checkpoint and ends with exactly the results of an\n' +
+      'uninterrupted run; on a finished run it only reports. A different configuration in OUT is refused\n' +
+      '(--fresh discards it; --per-run gives every configuration its own subfolder). E and N default to the\n' +
+      "dataset's. Agent options a method does not have (e.g. --M with ddpg) are errors.",
+    flags: {
+      data: { type: 'string', placeholder: 'DIR', default: 'data/world', doc: 'prepared dataset folder (hrlmg generate / prepare)' },
+      method: { type: 'string', placeholder: 'NAME', doc: 'hrl-mg | hrl | ddpg | dnn (required)' },
+      backend: { type: 'string', placeholder: 'KIND', default: 'sim', doc: 'user model during training: sim (learned simulator, --sim) or truth (the default world\'s ground truth)' },
+      sim: { type: 'string', placeholder: 'DIR', doc: `simulator folder for --backend sim (default ${DEFAULT_SIM})` },
+      out: { type: 'string', placeholder: 'DIR', doc: 'run folder (required); with --per-run the parent of the run\'s subfolder' },
+      'per-run': { type: 'boolean', doc: 'write into OUT/<method>-s<seed>-<config hash>/ (concurrent configurations never share a folder)' },
+      fresh: { type: 'boolean', doc: 'discard what OUT holds (checkpoints, results) and start over' },
+      'wait-lock': { type: 'string', placeholder: 'SECONDS', default: '0', doc: 'if another run holds OUT, wait up to this long instead of failing at once' },
+      'keep-checkpoints': { type: 'string', placeholder: 'K', default: '2', doc: 'newest checkpoints kept (>= 1)' },
+    },
+    specs: [
+      { id: 'trainer', title: 'Trainer options (budget, seed, checkpoints)', spec: runTrainerSpec },
+      { id: 'env', title: 'Training environment options', spec: trainEnvSpec },
+      { id: 'agent', title: 'Agent options (hrl-mg; hrl has all but M, ddpg the low-level ones)', spec: hrlmgSpec },
+      { id: 'dnn', title: 'DNN-only options (the DNN also takes E, H, N, batchLow, bufferLow, warmupLow, exploreDecay, epsilon (default 0.2), epsilonEnd)', spec: { hidden: dnnSpec.hidden, lr: dnnSpec.lr } },
+      { id: 'divergence', title: 'Divergence guard', spec: divergenceSpec },
+    ],
+  },
+  async (a) => {
+    const method = a.flags.method;
+    if (typeof method !== 'string') throw new UsageError('--method is required: hrl-mg, hrl, ddpg or dnn (see hrlmg train --help)');
+    const out = a.flags.out;
+    if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required (see hrlmg train --help)');
+    const backend = a.flags.backend as string;
+    const simFlag = a.flags.sim as string | undefined;
+    const waitLock = nonNegative('wait-lock', a.flags['wait-lock'] as string, false);
+    const keep = nonNegative('keep-checkpoints', a.flags['keep-checkpoints'] as string, true);
+    if (keep < 1) throw new UsageError(`--keep-checkpoints: must be >= 1, got ${keep}`);
+    const opts: TrainRunOptions = {
+      data: a.flags.data as string,
+      method: method as TrainRunOptions['method'],
+      backend: backend as TrainRunOptions['backend'],
+      sim: backend === 'sim' ? (simFlag ?? DEFAULT_SIM) : simFlag,
+      out,
+      agent: { ...a.configs.agent, ...a.configs.dnn },
+      trainer: a.configs.trainer,
+      env: a.configs.env,
+      divergence: a.configs.divergence,
+      perRun: a.flags['per-run'] === true,
+      fresh: a.flags.fresh === true,
+      waitLockMs: waitLock * 1000,
+      keepCheckpoints: keep,
+      command: `hrlmg train ${process.argv.slice(3).join(' ')}`.trim(),
+      log: status,
+    };
+    // Ctrl-C / kill: exit at once (the 'exit' handler releases the lock); the next run resumes
+    const onSignal = (sig: NodeJS.Signals): void => {
+      process.stderr.write(`hrlmg train: ${sig}: stopped; rerun the same command to resume from the newest checkpoint\n`);
+      process.exit(sig === 'SIGINT' ? 130 : 143);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      const r = await runTraining(opts);
+      const f = r.result.final;
+      const lines = [
+        `run ${r.out}: ${r.status === 'complete' ? 'already complete' : r.status === 'resumed' ? `resumed from session batch ${r.resumedFrom}, complete` : 'complete'}`,
+        `  ${r.result.method}: ${r.result.budget.episodes} session batches (${r.result.budget.sessions} sessions, ${r.result.budget.steps} lock-step steps); updates low ${r.result.updates.low}, high ${r.result.updates.high}`,
+        f ? `  last log entry: session reward ${fmt(f.sessionReward)}, clicks ${fmt(f.sessionClicks)}, orders ${fmt(f.sessionOrders)} per session` : '  no log entry',
+        `  weights sha256 ${r.result.weights.sha256} (${r.result.weights.arrays} arrays, ${r.result.weights.values} values)`,
+        r.status === 'complete' ? '' : `  trained ${r.seconds.toFixed(1)} s in this process; files: agent/, train-log.json, result.json, checkpoints/`,
+      ];
+      process.stdout.write(lines.filter(Boolean).join('\n') + '\n');
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+      process.removeListener('SIGTERM', onSignal);
+    }
+  },
+);
+
+function fmt(x: number | null): string {
+  return x === null ? '-' : x.toFixed(3);
+}
+
+function nonNegative(name: string, v: string, integer: boolean): number {
+  const x = v.trim() === '' ? NaN : Number(v);
+  if (!Number.isFinite(x) || x < 0 || (integer && !Number.isInteger(x))) throw new UsageError(`--${name}: expected a non-negative ${integer ? 'integer' : 'number'}, got "${v}"`);
+  return x;
+}

@@ -1,0 +1,85 @@
+/**
+ * The fidelity report on a small default world: shapes and internal consistency of the report, the
+ * text table, the truth gap, and the simulator beating the frequency baseline on order AUC.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { initBackend } from '../lib/backend';
+import { generateWorld } from '../lib/data/world';
+import { prepareDataset } from '../lib/data/prepare';
+import { fitSimulator } from '../lib/sim/fitSimulator';
+import { fidelityReport, formatFidelityTable, writeFidelityReport } from '../lib/sim/fidelity';
+
+// A small default world. testFraction 1 makes the test day as large as the training day, so the
+// order AUC rests on ~150 test orders instead of ~40 (its standard error drops to ~0.02).
+const WORLD = { trainImpressions: 30_000, testFraction: 1 };
+const SIM = { epochs: 3, H: 32, hidden: 32, batchSize: 128, lr: 3e-3, seed: 1 };
+
+const setup = (async () => {
+  await initBackend();
+  const { world, log } = generateWorld(WORLD);
+  const ds = await prepareDataset(log, {});
+  const sim = await fitSimulator(ds, SIM, { progress: false });
+  const report = fidelityReport(sim, ds, { world, gap: { sessions: 64, T: 20, batchSize: 64 } });
+  return { world, ds, sim, report };
+})();
+
+test('the simulator beats the frequency baseline on order AUC (test day)', async () => {
+  const { report } = await setup;
+  const s = report.simulator.aucOrder;
+  const b = report.baseline.aucOrder;
+  console.log(`order AUC: simulator ${s.toFixed(4)}, frequency baseline ${b.toFixed(4)} (margin ${(s - b).toFixed(4)}); click AUC ${report.simulator.aucClick.toFixed(4)} vs ${report.baseline.aucClick.toFixed(4)}`);
+  assert.ok(s > b, `simulator order AUC ${s} <= baseline ${b}`);
+});
+
+test('report: consistent counts, calibrated means, weighted decision recalls orders', async () => {
+  const { ds, report } = await setup;
+  const n = ds.test.log.item.length;
+  assert.equal(report.dataset.rows, n);
+  for (const m of [report.simulator, report.baseline]) {
+    for (const rep of [m.argmax, m.weighted]) {
+      const total = rep.confusion.flat().reduce((a, x) => a + x, 0);
+      assert.equal(total, n);
+      assert.ok(rep.accuracy >= 0 && rep.accuracy <= 1);
+    }
+    assert.equal(m.calibrationClick.reduce((a, x) => a + x.count, 0), n);
+    assert.equal(m.calibrationOrder.reduce((a, x) => a + x.count, 0), n);
+    assert.ok(m.aucClick > 0 && m.aucClick < 1);
+  }
+  // the paper's "overall precision" is the argmax accuracy: at least the skip share when predicting skip
+  assert.ok(report.simulator.argmax.accuracy > 0.85);
+  // calibrated probabilities: mean predicted rates near the observed ones
+  assert.ok(Math.abs(report.simulator.meanPClick - report.dataset.clickRate) < 0.03, `mean P(click) ${report.simulator.meanPClick} vs ${report.dataset.clickRate}`);
+  assert.ok(report.simulator.meanPOrder < 3 * report.dataset.orderRate + 0.002);
+  // the cost-sensitive decision predicts some orders (plain argmax almost never does)
+  assert.ok(report.simulator.weighted.perClass[2].predicted > 0);
+  // the truth gap ran: same step count for simulator and baseline, probabilities compared
+  const g = report.truthGap!;
+  assert.equal(g.steps, 64 * 20);
+  assert.ok(g.simulator.maeClick >= 0 && g.simulator.maeClick < 0.3);
+  assert.ok(g.truth.meanPClick > 0.02 && g.truth.meanPClick < 0.4);
+});
+
+test('text table and atomic JSON', async () => {
+  const { report } = await setup;
+  const txt = formatFidelityTable(report);
+  for (const s of ['overall precision', 'AUC order', 'Calibration of P(order)', 'Confusion', 'Gap to the ground-truth']) assert.ok(txt.includes(s), s);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrlmg-fid-'));
+  try {
+    const files = writeFidelityReport(path.join(dir, 'fidelity'), report);
+    const back = JSON.parse(fs.readFileSync(files.json, 'utf8'));
+    assert.equal(back.simulator.aucOrder, report.simulator.aucOrder);
+    assert.equal(fs.readFileSync(files.text, 'utf8'), txt);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ['fidelity.json', 'fidelity.txt']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('cleanup', async () => {
+  const { sim } = await setup;
+  sim.dispose();
+});
