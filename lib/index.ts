@@ -29,3 +29,7 @@ export * as nn from './nn/index';
 export * as sim from './sim/index';
 export * as agents from './agents/index';
 export * as evaluation from './eval/index';
+export * as plots from './plots/index';
+export * as experiments from './experiments/index';
+export * as stream from './data/stream/index';
+export * as reliability from './reliability/index';

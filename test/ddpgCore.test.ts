@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { initBackend } from '../lib/backend';
 import { Rng } from '../lib/util/rng';
 import { DdpgCore, DdpgBatch, DdpgConfig, DdpgWeights } from '../lib/agents/ddpgCore';
+import { nnImpl } from '../lib/nn/impl';
 
 before(async () => {
   await initBackend();
@@ -253,5 +254,39 @@ test('save -> load and setWeights(getWeights()) resume bit-identically', async (
     assert.throws(() => a.act(b2.s1, b2.s2), /after dispose/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('fast update (explicit passes) matches the plain-autodiff reference: losses, qMean, deadFrac over 6 updates', () => {
+  // H = 8: SIMD step kernels; H = 5: the JS kernels. Padded histories, terminal flags, both outputs.
+  for (const [H, qOutput, K] of [[8, 'relu', 2], [5, 'softplus', 1]] as const) {
+    const run = (fast: boolean) => {
+      const { table, batchOf } = setup(11);
+      nnImpl.fast = fast;
+      try {
+        const core = new DdpgCore(table, { E, N, H, heads: K, qOutput, lrCritic: 3e-3, lrActor: 3e-3 }, new Rng(5));
+        const out = [];
+        for (let k = 0; k < 6; k++) out.push(core.update({ ...batchOf(K, 7), done: new Float32Array([0, 0, 1, 0, 0, 0, 1]) }));
+        const w = core.getWeights();
+        core.dispose();
+        return { out, w };
+      } finally {
+        nnImpl.fast = true;
+      }
+    };
+    const ref = run(false), fast = run(true);
+    ref.out.forEach((r, k) => {
+      const f = fast.out[k];
+      for (const key of ['criticLoss', 'actorLoss', 'qMean'] as const) {
+        assert.ok(Math.abs(r[key] - f[key]) <= 1e-4 * Math.max(1, Math.abs(r[key])), `H=${H} update ${k} ${key}: ${r[key]} vs ${f[key]}`);
+      }
+      assert.equal(f.deadFrac, r.deadFrac);
+    });
+    let maxDiff = 0;
+    for (const key of ['actor', 'critic', 'actorTarget', 'criticTarget'] as const) {
+      for (let i = 0; i < ref.w[key].length; i++) maxDiff = Math.max(maxDiff, Math.abs(ref.w[key][i] - fast.w[key][i]));
+    }
+    assert.ok(maxDiff < 1e-3, `H=${H}: max weight difference after 6 updates ${maxDiff}`);
+    assert.ok(maxDiff > 0); // different float32 rounding, as documented (not the same code path)
   }
 });

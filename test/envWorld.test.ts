@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { generateWorld } from '../lib/data/world';
 import { prepareDataset } from '../lib/data/prepare';
@@ -77,6 +78,7 @@ test('both backends: deterministic, same contract; the true backend rejects a no
   });
   for (const mk of [() => new SimulatorBackend(sim), () => new TrueModelBackend(world, ds)]) {
     const roll = (): number[] => {
+      const tensors = tf.memory().numTensors;
       const env = new RecEnv(ds, mk(), { batchSize: 16, T: 20, poolSize: 100, seed: 7 });
       let obs = env.reset(env.sampleUsers(16));
       const rng = new Rng(3);
@@ -87,6 +89,7 @@ test('both backends: deterministic, same contract; the true backend rejects a no
         fb.push(...r.feedback);
         obs = r.obs;
       }
+      assert.equal(tf.memory().numTensors, tensors, 'no tensor leak over reset + steps');
       return fb;
     };
     assert.deepEqual(roll(), roll());

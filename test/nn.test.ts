@@ -351,7 +351,12 @@ test('fast path (custom GRU/Dense gradients) equals the autodiff reference: valu
         };
         const vars = [...actor.params.vars, ...critic.params.vars];
         const { value, grads } = tf.variableGrads(f, vars);
-        return { value: value.dataSync()[0], grads: vars.map((v) => Array.from(grads[v.name].dataSync())) };
+        // one flat variable per network: split its gradient into the named tensors
+        const perTensor = [actor.params, critic.params].flatMap((ps, k) => {
+          const g = grads[vars[k].name].dataSync();
+          return ps.entries().map((e) => Array.from(g.subarray(e.offset, e.offset + e.size)));
+        });
+        return { value: value.dataSync()[0], grads: perTensor };
       });
     } finally {
       nnImpl.fast = true;

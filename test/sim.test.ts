@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { ConfigError, InputError, UsageError } from '../lib/util/errors';
 import { fitSimulator } from '../lib/sim/fitSimulator';
-import { Simulator, priorCorrect } from '../lib/sim/simulator';
+import { Simulator, fitClassAdjust, priorCorrect } from '../lib/sim/simulator';
 import { classWeightsFor, resolveSimulatorConfig } from '../lib/sim/simulatorConfig';
 import { rateLogits } from '../lib/sim/itemRates';
 import { tinyDataset } from './simFixture';
@@ -37,6 +37,21 @@ test('prior correction undoes class weighting', () => {
   assert.ok(Math.abs(p[0] - 0.9) < 1e-6 && Math.abs(p[1] - 0.08) < 1e-6 && Math.abs(p[2] - 0.02) < 1e-6);
 });
 
+test('output calibration factors match the mean predicted shares to the target', () => {
+  // rows over-predict clicks: mean shares (0.8, 0.18, 0.02) -> target (0.9, 0.095, 0.005)
+  const rows = [[0.7, 0.27, 0.03], [0.9, 0.09, 0.01]];
+  const p = Float32Array.from(rows.flat());
+  const a = fitClassAdjust(p, [0.9, 0.095, 0.005]);
+  assert.equal(a[0], 1);
+  const mean = [0, 0, 0];
+  for (const r of rows) {
+    const x = r.map((v, c) => v * a[c]);
+    const s = x[0] + x[1] + x[2];
+    for (let c = 0; c < 3; c++) mean[c] += x[c] / s / rows.length;
+  }
+  assert.ok(Math.abs(mean[0] - 0.9) < 1e-4 && Math.abs(mean[1] - 0.095) < 1e-4 && Math.abs(mean[2] - 0.005) < 1e-4, `${mean}`);
+});
+
 test('item rate features: smoothed logits by hand', () => {
   const log = ds.train.log;
   const rows = Int32Array.from({ length: log.item.length }, (_, r) => r);
@@ -62,8 +77,12 @@ test('fit: summary, calibrated probabilities, deterministic in the seed; save/lo
   assert.ok(tr.rows > 0 && tr.valRows > 0);
   assert.equal(tr.rows + tr.valRows, ds.train.log.item.length);
   assert.ok(tr.bestEpoch >= 1 && tr.bestEpoch <= 2);
-  assert.deepEqual(sim.features, ['clickRateLogit', 'orderRateLogit']);
-  assert.equal(sim.embeddings.length, ds.items.n * (ds.embeddings.length / ds.items.n + 2));
+  assert.deepEqual(sim.features, ['clickRateLogit', 'orderRateLogit', 'category one-hot (8)']);
+  // item table: E embedding columns + 2 rate columns + 8 category columns
+  const E = ds.embeddings.length / ds.items.n;
+  assert.equal(sim.embeddings.length, ds.items.n * (E + 2 + 8));
+  const i = 13;
+  assert.equal(sim.embeddings[i * (E + 10) + E + 2 + ds.items.category[i]], 1);
   const te = ds.test;
   const n = 50;
   const b = te.browsed.slice(0, n * N), c = te.clicked.slice(0, n * N), it = te.log.item.slice(0, n);
@@ -91,6 +110,8 @@ test('fit: summary, calibrated probabilities, deterministic in the seed; save/lo
     const loaded = await Simulator.load(out);
     assert.deepEqual(loaded.predict(b, c, it), p);
     assert.deepEqual(loaded.classWeights, sim.classWeights);
+    assert.deepEqual(loaded.classAdjust, sim.classAdjust);
+    assert.notDeepEqual(sim.classAdjust, [1, 1, 1]);
     assert.deepEqual(loaded.training, sim.training);
     loaded.dispose();
     assert.equal(tf.memory().numTensors, before, 'no tensor leak across save/load/dispose');
@@ -104,6 +125,24 @@ test('fit: summary, calibrated probabilities, deterministic in the seed; save/lo
   // a simulator refuses a dataset with another catalogue
   assert.throws(() => sim.checkDataset(tinyDataset({ N, nItems: 90 })), UsageError);
   sim.dispose();
+});
+
+test('outcome-encoding embedding dimensions (reserved mode) are left out of the network\'s table', async () => {
+  await initBackend();
+  const E = ds.embeddings.length / ds.items.n;
+  const withOutcomes = { ...ds, manifest: { embedding: { outcomes: { mode: 'reserved', dims: 2 } } } } as never;
+  const sim = await fitSimulator(withOutcomes, { ...small, epochs: 1, itemRates: false, categoryOneHot: false }, { progress: false });
+  assert.equal(sim.training!.embeddingColumns, E - 2);
+  assert.equal(sim.embeddings.length, ds.items.n * (E - 2));
+  assert.equal(sim.training!.leakage, null);
+  sim.dispose();
+  const lines: string[] = [];
+  const tokens = { ...ds, manifest: { embedding: { outcomes: { mode: 'tokens' } } } } as never;
+  const sim2 = await fitSimulator(tokens, { ...small, epochs: 1, itemRates: false, categoryOneHot: false }, { progress: false, log: (l) => lines.push(l) });
+  assert.equal(sim2.training!.embeddingColumns, E);
+  assert.match(sim2.training!.leakage ?? '', /label leakage/);
+  assert.ok(lines.some((l) => /warning/.test(l)));
+  sim2.dispose();
 });
 
 test('config validation', () => {

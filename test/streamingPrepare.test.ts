@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { loadDataset, saveDataset } from '../lib/data/dataset';
-import { cooccurrence } from '../lib/data/embeddings';
+import { cooccurrence, outcomeCounts } from '../lib/data/embeddings';
 import { PrepareConfig, prepareDataset } from '../lib/data/prepare';
 import { EventLog, Feedback, LogBuilder } from '../lib/data/schema';
 import { CooccurrenceAccumulator, eventLogSource, LogChunk, LogSource, streamPrepareDataset } from '../lib/data/stream';
@@ -161,6 +161,30 @@ test('co-occurrence accumulated over chunks is bit-identical to cooccurrence() o
   assert.deepEqual(Array.from(got.indptr), Array.from(want.indptr));
   assert.deepEqual(Array.from(got.indices), Array.from(want.indices));
   assert.ok(Buffer.from(got.data.buffer).equals(Buffer.from(want.data.buffer)));
+  // and the per-item outcome counts (engagement extension) equal the whole-log counts
+  assert.deepEqual(Array.from(acc.outcomes), Array.from(outcomeCounts(log)));
+});
+
+test('engagement extension (reserved dims, outcome tokens, off): streaming writes the same dataset as in-memory', async () => {
+  const log = randomLog(6);
+  const root = tmpDir();
+  const base: Partial<PrepareConfig> = { minItemImpressions: 2, embeddingDim: 8, N: 3 };
+  const variants: Partial<PrepareConfig>[] = [
+    { embOutcomeWeight: 2, embOutcomeMode: 'reserved', embOutcomeDims: 2, embOutcomeTokenWeights: [0.5, 1, 2], embOutcomeSmoothing: 5 },
+    { embOutcomeWeight: 1, embOutcomeMode: 'tokens' },
+    { embOutcomeWeight: 0 },
+  ];
+  const embs: Buffer[] = [];
+  for (const [k, v] of variants.entries()) {
+    const cfg = { ...base, ...v };
+    await inMemory(log, path.join(root, `mem${k}`), cfg);
+    await streamPrepareDataset(log, path.join(root, `stream${k}`), cfg, { chunkRows: 37, cooccurrenceBatchRows: 60, sourceInfo: { kind: 'test' } });
+    assertSameDataset(path.join(root, `mem${k}`), path.join(root, `stream${k}`));
+    const ds = loadDataset(path.join(root, `stream${k}`));
+    assert.equal(ds.manifest.embedding.outcomes?.mode ?? null, k === 2 ? null : v.embOutcomeMode);
+    embs.push(Buffer.from(ds.embeddings.buffer, ds.embeddings.byteOffset, ds.embeddings.byteLength));
+  }
+  assert.ok(!embs[0].equals(embs[2]) && !embs[1].equals(embs[2]), 'the outcomes change the embeddings');
 });
 
 test('a failure midway leaves nothing behind and keeps the previous dataset', async () => {

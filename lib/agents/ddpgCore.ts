@@ -13,6 +13,10 @@
  *      gradient w.r.t. the actor only, taken at the actor's own proto-action output; Adam.
  *   3. soft update of both targets: t <- tau w + (1 - tau) t                     (Alg. 2 line 27)
  * Targets change only in step 3. Rewards arrive per head; benefit assignment lives elsewhere.
+ *
+ * Speed: with the fast path (nn/impl.ts) steps 1-2 run as explicit forward/backward passes with no
+ * autodiff tape (updateFast); `nnImpl.fast = false` runs the plain-autodiff reference
+ * (updateReference), which the fast path is tested against.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Actor } from '../nn/actor';
@@ -20,6 +24,10 @@ import { Critic } from '../nn/critic';
 import { Adam, AdamState } from '../nn/adam';
 import { EmbeddingTable, embedHistory, HistoryInput } from '../nn/history';
 import { Q_OUTPUTS, QOutput } from '../nn/qOutput';
+import { fastEnabled } from '../nn/impl';
+import { Saved } from '../nn/gruSeq';
+import { Grads } from '../nn/grads';
+import { upload } from '../nn/kernels';
 import { saveTensors, loadTensors, flatToNamed, namedToFlat, NamedArray } from '../nn/checkpoint';
 import { bool, ConfigOf, int, num, oneOf, resolveConfig } from '../util/config';
 import { Rng } from '../util/rng';
@@ -84,6 +92,52 @@ export interface DdpgWeights {
 
 const FORMAT = 'hrl-mg/ddpg-core';
 
+/** Q = act(z) on the host (qOutput.ts), as float32. */
+function qValue(z: number, kind: QOutput): number {
+  switch (kind) {
+    case 'relu':
+      return z > 0 ? z : 0;
+    case 'softplus':
+      return Math.fround(z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
+    case 'linear':
+      return z;
+  }
+}
+
+/** dQ/dz (as tfjs differentiates it: relu' = [z > 0], softplus' = sigmoid(z)). */
+function qSlope(z: number, kind: QOutput): number {
+  switch (kind) {
+    case 'relu':
+      return z > 0 ? 1 : 0;
+    case 'softplus':
+      return 1 / (1 + Math.exp(-z));
+    case 'linear':
+      return 1;
+  }
+}
+
+/** Host copies of K tensors (one kernel-free read each). */
+function readHeads(ts: tf.Tensor[]): Float32Array[] {
+  return ts.map((t) => t.dataSync() as Float32Array);
+}
+
+function concatHeads(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out;
+}
+
+/** [K, batch, E] host data as K tensors [1, batch, E] (uploaded once, no device slicing). */
+function headsOf(x: Float32Array, K: number, batch: number, E: number): tf.Tensor[] {
+  const out: tf.Tensor[] = [];
+  for (let i = 0; i < K; i++) out.push(upload(x.subarray(i * batch * E, (i + 1) * batch * E), [1, batch, E]));
+  return out;
+}
+
 export class DdpgCore {
   readonly cfg: DdpgConfig;
   readonly table: EmbeddingTable;
@@ -143,6 +197,14 @@ export class DdpgCore {
     this.checkAlive();
     const n = this.batchOf(s1, 'act.s1');
     if (batch !== undefined && batch !== n) throw new UsageError(`act: batch ${batch} does not match s1 (batch ${n})`);
+    if (fastEnabled()) {
+      // read inside the tidy but return outside it: tf.tidy walks a returned typed array element by element
+      let out = new Float32Array(0);
+      tf.tidy(() => {
+        out = concatHeads(readHeads(this.actor.forwardFast(this.embed(s1, n, 'act.s1'), this.embed(s2, n, 'act.s2'), null).g)); // [K, batch, E]
+      });
+      return out;
+    }
     const out = tf.tidy(() => tf.stack(this.actor.forward(this.embed(s1, n, 'act.s1'), this.embed(s2, n, 'act.s2')))); // [K, batch, E]
     const data = out.dataSync() as Float32Array;
     out.dispose();
@@ -153,6 +215,15 @@ export class DdpgCore {
   q(s1: Int32Array, s2: Int32Array, a: Float32Array): Float32Array {
     this.checkAlive();
     const n = this.batchOf(s1, 'q.s1');
+    if (fastEnabled()) {
+      let out = new Float32Array(0);
+      tf.tidy(() => {
+        const a3 = this.perHead(a, n, this.cfg.E, 'q.a').map((t) => t.reshape([1, n, this.cfg.E]));
+        out = concatHeads(readHeads(this.critic.forwardFast(this.embed(s1, n, 'q.s1'), this.embed(s2, n, 'q.s2'), a3, null).z));
+      });
+      for (let i = 0; i < out.length; i++) out[i] = qValue(out[i], this.cfg.qOutput);
+      return out;
+    }
     const out = tf.tidy(() =>
       tf.stack(this.critic.forward(this.embed(s1, n, 'q.s1'), this.embed(s2, n, 'q.s2'), this.perHead(a, n, this.cfg.E, 'q.a'))),
     );
@@ -170,6 +241,24 @@ export class DdpgCore {
     if (b.done !== undefined && (!(b.done instanceof Float32Array) || b.done.length !== batch)) {
       throw new UsageError(`update.done: expected a Float32Array [${batch}]`);
     }
+    const v = fastEnabled() ? this.updateFast(b, batch) : this.updateReference(b, batch);
+
+    // 3. soft update of both targets (Algorithm 2 line 27)
+    this.actorTarget.params.softUpdateFrom(this.actor.params, c.tau);
+    this.criticTarget.params.softUpdateFrom(this.critic.params, c.tau);
+
+    this.updates += 1;
+    this.deadMinibatches += v[3];
+    return { criticLoss: v[0], actorLoss: v[1], qMean: v[2], deadFrac: c.qOutput === 'relu' ? v[3] / K : 0 };
+  }
+
+  /**
+   * Steps 1-2 with plain tfjs ops + autodiff (the reference, `nnImpl.fast = false`).
+   * Returns [criticLoss, actorLoss, qMean, dead heads].
+   */
+  private updateReference(b: DdpgBatch, batch: number): number[] {
+    const c = this.cfg;
+    const K = c.heads;
     const straightThrough = c.qOutput === 'relu' && c.deadReluFix;
     const kept: tf.Tensor[] = [];
     const stats = tf.tidy(() => {
@@ -209,17 +298,84 @@ export class DdpgCore {
 
       return tf.stack([critic.value, actor.value, kept[0], kept[1]]);
     });
-    const v = stats.dataSync();
+    const v = Array.from(stats.dataSync());
     stats.dispose();
     for (const t of kept) t.dispose();
+    return v;
+  }
 
-    // 3. soft update of both targets (Algorithm 2 line 27)
-    this.actorTarget.params.softUpdateFrom(this.actor.params, c.tau);
-    this.criticTarget.params.softUpdateFrom(this.critic.params, c.tau);
+  /**
+   * Steps 1-2 on the fast path: explicit forward/backward passes (no autodiff tape), the small
+   * loss algebra on the host in double precision (q, TD targets, dL/dz per head: [batch] each).
+   * Same math as `updateReference`. Returns [criticLoss, actorLoss, qMean, dead heads].
+   */
+  private updateFast(b: DdpgBatch, batch: number): number[] {
+    const c = this.cfg;
+    const K = c.heads, E = c.E;
+    const straightThrough = c.qOutput === 'relu' && c.deadReluFix;
+    for (const [x, n, what] of [[b.a, K * batch * E, 'update.a'], [b.r, K * batch, 'update.r']] as const) {
+      if (!(x instanceof Float32Array) || x.length !== n) {
+        throw new UsageError(`${what}: expected a Float32Array [${K}, ${batch}${what === 'update.a' ? `, ${E}` : ''}] of length ${n}, got ${x?.length}`);
+      }
+    }
+    const q = (z: number) => qValue(z, c.qOutput);
+    return tf.tidy(() => {
+      const x1 = this.embed(b.s1, batch, 'update.s1');
+      const x2 = this.embed(b.s2, batch, 'update.s2');
+      const x1n = this.embed(b.s1n, batch, 'update.s1n');
+      const x2n = this.embed(b.s2n, batch, 'update.s2n');
+      const a = headsOf(b.a, K, batch, E);
 
-    this.updates += 1;
-    this.deadMinibatches += v[3];
-    return { criticLoss: v[0], actorLoss: v[1], qMean: v[2], deadFrac: c.qOutput === 'relu' ? v[3] / K : 0 };
+      // TD targets from the target networks: y_i = r_i + gamma (1 - done) Q'_i(s', mu'(s'))  Eq. (16) / (19)
+      const zNext = readHeads(this.criticTarget.forwardFast(x1n, x2n, this.actorTarget.forwardFast(x1n, x2n, null).g, null).z);
+      const y = zNext.map((zn, i) => Float64Array.from(zn, (zv, j) => b.r[i * batch + j] + c.gamma * (b.done ? 1 - b.done[j] : 1) * q(zv)));
+
+      // 1. critic TD step: loss = sum_i mean_batch (y_i - Q_i(s, a_i))^2
+      const savedC = new Saved();
+      const fc = this.critic.forwardFast(x1, x2, a, savedC);
+      const z = readHeads(fc.z);
+      let criticLoss = 0, qSum = 0, dead = 0;
+      const dzC = z.map((zi, i) => {
+        const isDead = zi.every((v) => v <= 0);
+        if (isDead) dead += 1;
+        const st = straightThrough && isDead; // straight-through gradient of a dead ReLU head (qOutput.ts)
+        const dz = new Float32Array(batch);
+        for (let j = 0; j < batch; j++) {
+          const qv = q(zi[j]);
+          const err = y[i][j] - qv;
+          criticLoss += (err * err) / batch;
+          qSum += qv;
+          dz[j] = ((-2 * err) / batch) * (st ? 1 : qSlope(zi[j], c.qOutput));
+        }
+        return upload(dz, [1, batch, 1]);
+      });
+      const gradsC = new Grads();
+      this.critic.backwardFast(fc.cache!, savedC.ts, dzC, { params: gradsC, action: false });
+      this.criticOpt.applyFlat(gradsC.flat(this.critic.params));
+
+      // 2. actor step with the updated critic: loss = -sum_i mean_batch Q_i(s, mu_i(s)),
+      //    gradient w.r.t. the actor only (the critic's encoder output s is a constant here).
+      const savedA = new Saved();
+      const fa = this.actor.forwardFast(x1, x2, savedA);
+      const savedQ = new Saved();
+      const fq = this.critic.forwardFast(x1, x2, fa.g, savedQ, false);
+      const zq = readHeads(fq.z);
+      let actorLoss = 0;
+      const dzA = zq.map((zi) => {
+        const dz = new Float32Array(batch);
+        for (let j = 0; j < batch; j++) {
+          actorLoss -= q(zi[j]) / batch;
+          dz[j] = (-1 / batch) * qSlope(zi[j], c.qOutput);
+        }
+        return upload(dz, [1, batch, 1]);
+      });
+      const da = this.critic.backwardFast(fq.cache!, savedQ.ts, dzA, { params: null, action: true })!;
+      const gradsA = new Grads();
+      this.actor.backwardFast(fa.cache!, savedA.ts, da, gradsA);
+      this.actorOpt.applyFlat(gradsA.flat(this.actor.params));
+
+      return [criticLoss, actorLoss, qSum / (K * batch), dead];
+    });
   }
 
   getWeights(): DdpgWeights {

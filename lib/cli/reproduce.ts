@@ -9,9 +9,21 @@ import { QUICK_PRESET, readConfigFile, reproduceSpec, resolvePlan } from '../exp
 import { reproduce } from '../experiments/reproduce';
 import { defineCommand } from './command';
 
-const quickLine = Object.entries(QUICK_PRESET.reproduce ?? {})
-  .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`)
-  .join(' ');
+/** The quick preset's reproduce options, wrapped for the help text. */
+function quickLines(): string[] {
+  const words = Object.entries(QUICK_PRESET.reproduce ?? {}).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : v}`);
+  const lines: string[] = [];
+  let cur = '  ';
+  for (const w of words) {
+    if (cur.length + w.length > 110) {
+      lines.push(cur.trimEnd());
+      cur = '  ';
+    }
+    cur += w + ' ';
+  }
+  lines.push(cur.trimEnd());
+  return lines;
+}
 
 export const reproduceCommand = defineCommand(
   {
@@ -25,8 +37,10 @@ export const reproduceCommand = defineCommand(
       '<out>/results/*.json|csv, <out>/figures/*.html|png. Default data: the synthetic default world (with its',
       'ground-truth user model as a second online test); --adapter/--input use a real log instead.',
       '',
-      `--quick: the same pipeline on a tiny world and budget (a few minutes): ${quickLine}; world nItems=500,`,
-      'prepare embeddingDim=16, simulator/agents H=16 with small batches and warm-ups. Options given explicitly win.',
+      '--quick: the same pipeline on a tiny world and budget (a few minutes); its reproduce options:',
+      ...quickLines(),
+      '  and world nItems=500, prepare embeddingDim=16, simulator/agents H=16 with small batches and warm-ups.',
+      '  Options given explicitly win.',
       '',
       '--config FILE: JSON with sections reproduce, world, prepare, adapter, simulator, agents {all, dnn, ddpg, hrl,',
       'hrl-mg}, trainer {logEvery}, env (rewards, recall shares), evaluate {minPositives}, fidelity {maxRows};',

@@ -1,6 +1,6 @@
 /**
  * `hrlmg train`: crash-safe training of one agent (lib/reliability/trainRun.ts). Checkpoints every
- * --checkpointEvery session batches; the same command after a crash (or Ctrl-C) resumes from the
+ * --checkpointEvery session batches; the same command after a crash (kill, Ctrl-C) resumes from the
  * newest checkpoint and ends with exactly the results of an uninterrupted run. One process per
  * output folder (lock); a diverging run stops with a message naming the network and update step.
  */
@@ -69,28 +69,19 @@ export const trainCommand = defineCommand(
       command: `hrlmg train ${process.argv.slice(3).join(' ')}`.trim(),
       log: status,
     };
-    // Ctrl-C / kill: exit at once (the 'exit' handler releases the lock); the next run resumes
-    const onSignal = (sig: NodeJS.Signals): void => {
-      process.stderr.write(`hrlmg train: ${sig}: stopped; rerun the same command to resume from the newest checkpoint\n`);
-      process.exit(sig === 'SIGINT' ? 130 : 143);
-    };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
-    try {
-      const r = await runTraining(opts);
-      const f = r.result.final;
-      const lines = [
-        `run ${r.out}: ${r.status === 'complete' ? 'already complete' : r.status === 'resumed' ? `resumed from session batch ${r.resumedFrom}, complete` : 'complete'}`,
-        `  ${r.result.method}: ${r.result.budget.episodes} session batches (${r.result.budget.sessions} sessions, ${r.result.budget.steps} lock-step steps); updates low ${r.result.updates.low}, high ${r.result.updates.high}`,
-        f ? `  last log entry: session reward ${fmt(f.sessionReward)}, clicks ${fmt(f.sessionClicks)}, orders ${fmt(f.sessionOrders)} per session` : '  no log entry',
-        `  weights sha256 ${r.result.weights.sha256} (${r.result.weights.arrays} arrays, ${r.result.weights.values} values)`,
-        r.status === 'complete' ? '' : `  trained ${r.seconds.toFixed(1)} s in this process; files: agent/, train-log.json, result.json, checkpoints/`,
-      ];
-      process.stdout.write(lines.filter(Boolean).join('\n') + '\n');
-    } finally {
-      process.removeListener('SIGINT', onSignal);
-      process.removeListener('SIGTERM', onSignal);
-    }
+    // No signal handlers on purpose: a JS handler would only run between batches (training is a
+    // synchronous loop), so Ctrl-C would wait for the batch. The default action stops the process at
+    // once; its lock is then stale (dead pid) and the next run breaks it and resumes.
+    const r = await runTraining(opts);
+    const f = r.result.final;
+    const lines = [
+      `run ${r.out}: ${r.status === 'complete' ? 'already complete' : r.status === 'resumed' ? `resumed from session batch ${r.resumedFrom}, complete` : 'complete'}`,
+      `  ${r.result.method}: ${r.result.budget.episodes} session batches (${r.result.budget.sessions} sessions, ${r.result.budget.steps} lock-step steps); updates low ${r.result.updates.low}, high ${r.result.updates.high}`,
+      f ? `  last log entry: session reward ${fmt(f.sessionReward)}, clicks ${fmt(f.sessionClicks)}, orders ${fmt(f.sessionOrders)} per session` : '  no log entry',
+      `  weights sha256 ${r.result.weights.sha256} (${r.result.weights.arrays} arrays, ${r.result.weights.values} values)`,
+      r.status === 'complete' ? '' : `  trained ${r.seconds.toFixed(1)} s in this process; files: agent/, train-log.json, result.json, checkpoints/`,
+    ];
+    process.stdout.write(lines.filter(Boolean).join('\n') + '\n');
   },
 );
 

@@ -160,7 +160,13 @@ export function readManifest(dir: string): DatasetManifest {
   const file = path.join(dir, 'manifest.json');
   if (!fs.existsSync(dir)) throw new InputError(dir, 0, 'dataset folder does not exist');
   if (!fs.existsSync(file)) throw new InputError(file, 0, 'missing: not a prepared dataset folder (run `generate` or `prepare` first)');
-  const text = fs.readFileSync(file, 'utf8');
+  if (!fs.statSync(file).isFile()) throw new InputError(file, 0, 'must be a file, found a folder or special file');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(file, 0, `cannot be read: ${(e as Error).message}`);
+  }
   let m: DatasetManifest;
   try {
     m = JSON.parse(text) as DatasetManifest;

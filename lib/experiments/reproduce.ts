@@ -103,6 +103,8 @@ export async function reproduce(plan: ReproducePlan, o: ReproduceOptions = {}): 
   const backend = info.backend;
   const out = plan.out;
   fs.mkdirSync(out, { recursive: true });
+  const stale = removeStaleTemps(out);
+  if (stale) note(`removed ${stale} temporary file(s) left by an interrupted run`);
   const outcomes: StageOutcome[] = [];
   const stageFile = (s: string): string => path.join(out, 'stages', `${s}.json`);
   const resultFile = (name: string): string => path.join(out, 'results', name);
@@ -127,7 +129,7 @@ export async function reproduce(plan: ReproducePlan, o: ReproduceOptions = {}): 
             kind: 'adapter',
             adapter: plan.source.adapter,
             options: plan.source.options,
-            files: plan.source.files.map((f) => ({ name: path.basename(f), bytes: fs.statSync(f).size, sha256: fileSha256(f) })),
+            files: plan.source.files.map((f) => ({ name: path.basename(f), bytes: fs.statSync(f).size, sha256: inputSha256(f, stageFile('data')) })),
           };
     const dataConfig = { source, prepare: plan.prepare };
     const dataHash = stageHash('data', dataConfig, {});
@@ -165,7 +167,10 @@ export async function reproduce(plan: ReproducePlan, o: ReproduceOptions = {}): 
         sourceInfo: m.sourceInfo,
       });
       writeFileAtomic(resultFile('data.csv'), toCsv((['train', 'test'] as const).map((sp) => ({ split: sp, ...stats[sp] }))));
-      writeStageRecord(stageFile('data'), { stage: 'data', hash: dataHash, config: dataConfig, inputs: {}, outputs: dataOutputs, seconds: (Date.now() - ts) / 1000 });
+      writeStageRecord(stageFile('data'), {
+        stage: 'data', hash: dataHash, config: dataConfig, inputs: {}, outputs: dataOutputs, seconds: (Date.now() - ts) / 1000,
+        info: { fileStamps: plan.source.kind === 'adapter' ? plan.source.files.map((f) => ({ ...fileStamp(f), sha256: inputSha256(f, stageFile('data')) })) : [] },
+      });
       finish('data', 'ran', ts, dataHash, `${m.sizes.nItems} items, ${m.sizes.nUsers} users, ${m.sizes.train.rows}+${m.sizes.test.rows} rows`);
     }
     const manifest = readManifest(dataDir);
@@ -358,6 +363,7 @@ export async function reproduce(plan: ReproducePlan, o: ReproduceOptions = {}): 
       const uniq = new Map<string, TrainJob>();
       for (const p of points) uniq.set(p.job.id, p.job);
       const swTrain = [...uniq.values()];
+      const mainIds = new Set([...trainJobs, ...evalJobs].map((j) => j.id));
       const swEval = swTrain.flatMap((t) => models.map((m) => onlineJob(t, m)));
       const swConfig = { points: points.map((p) => [p.param, p.x, p.job.run]), jobs: [...swTrain, ...swEval].map((j) => [j.id, j.hash]) };
       sweepHash = stageHash('sweep-stage', swConfig, {});
@@ -384,7 +390,8 @@ export async function reproduce(plan: ReproducePlan, o: ReproduceOptions = {}): 
         const hit = c1.cached + c2.cached;
         writeStageRecord(stageFile('sweep'), {
           stage: 'sweep', hash: sweepHash, config: swConfig, inputs: {}, outputs: swOutputs, seconds: (Date.now() - ts) / 1000,
-          info: { computeSeconds: computeSeconds([...swTrain, ...swEval]) },
+          // compute of the sweep's own runs (the points shared with the main comparison are counted there)
+          info: { computeSeconds: computeSeconds([...swTrain, ...swEval].filter((j) => !mainIds.has(j.id))) },
         });
         finish('sweep', statusOf({ ran, cached: hit }), ts, sweepHash, `${swTrain.length} runs (${c1.ran} trained), ${swEval.length} tests (${c2.ran} run); the rest cached or shared with the main runs`);
       }
@@ -401,7 +408,8 @@ export async function reproduce(plan: ReproducePlan, o: ReproduceOptions = {}): 
       const figs = buildFigures(loadResults(out));
       const figDir = path.join(out, 'figures');
       fs.mkdirSync(figDir, { recursive: true });
-      const keep = new Set(figs.flatMap((f) => [`${f.name}.html`, `${f.name}.png`]));
+      // drop files of figures no longer made (and every PNG when none will be rendered)
+      const keep = new Set(figs.flatMap((f) => [`${f.name}.html`, ...(figConfig.chromium ? [`${f.name}.png`] : [])]));
       for (const f of fs.readdirSync(figDir)) if (/\.(html|png)$/.test(f) && !keep.has(f)) fs.rmSync(path.join(figDir, f), { force: true });
       const bar = new Progress('figures', figs.length, { unit: 'figures' });
       const files = await writeFigures(figDir, figs, { png: plan.rep.png, onDone: () => bar.tick(1) });
@@ -458,6 +466,63 @@ export async function reproduce(plan: ReproducePlan, o: ReproduceOptions = {}): 
   } finally {
     await pool.close();
   }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Atomic writes leave `<target>.tmp-<pid>-...` behind when a run is killed; remove those of dead
+ * processes (a few folder levels deep: runs/, evals/<run>/, results/, ...). Returns how many.
+ */
+function removeStaleTemps(dir: string, depth = 3): number {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    const m = /\.tmp-(\d+)-/.exec(e.name);
+    if (m) {
+      if (Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) {
+        fs.rmSync(p, { recursive: true, force: true });
+        n++;
+      }
+    } else if (e.isDirectory() && depth > 1 && e.name !== 'data' && e.name !== 'simulator') n += removeStaleTemps(p, depth - 1);
+  }
+  return n;
+}
+
+interface FileStamp {
+  path: string;
+  bytes: number;
+  mtimeMs: number;
+}
+
+function fileStamp(f: string): FileStamp {
+  const st = fs.statSync(f);
+  return { path: path.resolve(f), bytes: st.size, mtimeMs: st.mtimeMs };
+}
+
+const shaMemo = new Map<string, string>();
+
+/**
+ * SHA-256 of an input log, reused from the last data-stage record when the file's path, size and
+ * modification time are unchanged (hashing gigabytes on every rerun would dominate a cached rerun).
+ */
+function inputSha256(f: string, recordFile: string): string {
+  const st = fileStamp(f);
+  const key = JSON.stringify(st);
+  const memo = shaMemo.get(key);
+  if (memo) return memo;
+  const prev = (readStageRecord(recordFile)?.info?.fileStamps ?? []) as Array<FileStamp & { sha256: string }>;
+  const hit = prev.find((p) => p.path === st.path && p.bytes === st.bytes && p.mtimeMs === st.mtimeMs);
+  const sha = hit?.sha256 ?? fileSha256(f);
+  shaMemo.set(key, sha);
+  return sha;
 }
 
 /** Relative cost of a job, to start the longest first (a rough per-step cost by method). */

@@ -86,8 +86,8 @@ const MANAGED: Record<string, Record<string, string>> = {
 /** The --quick preset: the whole pipeline on a tiny world and budget (a few minutes; used by the tests). */
 export const QUICK_PRESET: ConfigFile = {
   reproduce: {
-    seeds: [0, 1], trainSteps: 120, trainBatch: 8, trainT: 30, evalSessions: 16, evalBatch: 16, offlineSessions: 40,
-    shortT: 20, longT: 60, poolSize: 100, simEpochs: 1, gapSessions: 32, worldImpressions: 15000, alphas: [0, 0.5, 1], Ms: [1, 2, 3],
+    seeds: [0, 1], trainSteps: 150, trainBatch: 8, trainT: 30, evalSessions: 16, evalBatch: 16, offlineSessions: 40,
+    shortT: 20, longT: 60, poolSize: 100, simEpochs: 1, gapSessions: 32, worldImpressions: 15000,
   },
   world: { nItems: 500, nCategories: 10, calibrationImpressions: 8000 },
   prepare: { embeddingDim: 16 },

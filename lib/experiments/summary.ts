@@ -33,7 +33,7 @@ export function buildClaims(res: ReproduceResults): Claim[] {
     for (const model of models) {
       for (const length of ['long', 'short'] as const) {
         const group = `Online test, ${length} sessions (${USER_MODEL_NAMES[model]})`;
-        const src = `Fig. 8(${length === 'long' ? 'a' : 'b'})${model === 'truth' ? ' (not in the paper: ground truth)' : ''}`;
+        const src = `Fig. 8(${length === 'long' ? 'a' : 'b'})${model === 'truth' ? ' setting against the ground truth, not in the paper' : ''}`;
         for (const metric of ['reward', 'orders']) {
           const mg = statsOf(ev.online, { variant: 'hrl-mg', backend: model, length }, metric);
           for (const base of MAIN.slice(0, 3).reverse()) {
@@ -94,7 +94,7 @@ export function buildClaims(res: ReproduceResults): Claim[] {
             id: `sweep-${param}-${length}-${model}`,
             group: `Parameter sensitivity (${USER_MODEL_NAMES[model]})`,
             text: `${length} sessions: ${text}`,
-            source: `${fig}${model === 'truth' ? ' (ground truth)' : ''}`,
+            source: `${fig}${model === 'truth' ? ' setting against the ground truth, not in the paper' : ''}`,
             ...judgePeak(points, near, param === 'alpha' ? 'α' : 'M'),
           });
         }

@@ -2,15 +2,20 @@
  * Critic with K evaluation heads over one shared encoder (Eq. 6-7 high level, Eq. 10-11 low level):
  *   q^_i = ReLU(s Ws_i + a_i Wa_i + b_i)        [batch, H]   (Ws_i no bias, Wa_i with bias)
  *   q_i  = act(q^_i w_i + b'_i)                 [batch]      (act: see qOutput.ts; paper: ReLU)
+ * Fast path: q^_i = relu((s | a_i) (Ws_i ; Wa_i) + b_i) as one fused matmul kernel.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParamSet } from './params';
-import { Encoder } from './encoder';
+import { Encoder, EncoderCache } from './encoder';
 import { Dense } from './dense';
 import { HistoryInput } from './history';
 import { QOutput, qActivation } from './qOutput';
 import { Rng } from '../util/rng';
 import { UsageError } from '../util/errors';
+import { fastEnabled } from './impl';
+import { Saved } from './gruSeq';
+import { add, mm, reluHeadBack, reshape, stateCat, transpose } from './kernels';
+import { Grads, place } from './grads';
 
 export interface CriticConfig {
   heads: number;
@@ -28,12 +33,20 @@ export interface CriticHeads {
   z: tf.Tensor1D[];
 }
 
+export interface CriticCache {
+  enc: EncoderCache | null;
+  sa: number[];
+  hid: number[];
+}
+
 export class Critic {
   readonly params: ParamSet;
   readonly enc: Encoder;
   readonly ws: Dense[] = [];
   readonly wa: Dense[] = [];
   readonly wq: Dense[] = [];
+  /** Index of the first (Ws_i ; Wa_i) block. */
+  private readonly bsa: number;
 
   constructor(readonly cfg: CriticConfig, rng: Rng | null, trainable = true) {
     this.params = new ParamSet(trainable);
@@ -43,6 +56,67 @@ export class Critic {
       this.wa.push(new Dense(this.params, `head${i}/wa`, cfg.E, cfg.H, rng));
       this.wq.push(new Dense(this.params, `head${i}/wq`, cfg.H, 1, rng, { biasInit: cfg.qBiasInit }));
     }
+    const { H, E } = cfg;
+    let bsa = -1;
+    for (let i = 0; i < cfg.heads; i++) {
+      const k = this.params.addBlock({
+        shape: [1, H + E, H],
+        cols: H,
+        parts: [
+          { rows: H, segs: [{ off: this.ws[i].W.offset, rs: H, cs: 1 }] },
+          { rows: E, segs: [{ off: this.wa[i].W.offset, rs: H, cs: 1 }] },
+        ],
+        scale: 1,
+      });
+      if (bsa < 0) bsa = k;
+    }
+    this.bsa = bsa;
+    this.params.seal();
+  }
+
+  /**
+   * Fast forward: pre-activations z_i [1, batch, 1] for actions a_i [1, batch, E]. With `saved`,
+   * also what `backwardFast` needs (the encoder's part only with `encoderGrad`).
+   */
+  forwardFast(x1: HistoryInput, x2: HistoryInput, a: tf.Tensor[], saved: Saved | null, encoderGrad = true): { z: tf.Tensor[]; cache: CriticCache | null } {
+    const { y1, y2, cache: enc } = this.enc.forwardFast(x1, x2, encoderGrad ? saved : null);
+    const [, ...sa] = stateCat(y1, y2, a); // s = y1 + y2 (Eq. 4 / 8); (s | a_i) [1, batch, H + E]
+    const bl = this.params.blocks();
+    const hid = sa.map((t, i) => mm(t, bl[this.bsa + i], this.wa[i].blocks().b, 'relu')); // Eq. (6) / (10)
+    const z = hid.map((t, i) => {
+      const w = this.wq[i].blocks();
+      return mm(t, w.W, w.b); // [1, batch, 1]
+    });
+    const cache = saved ? { enc: enc, sa: sa.map((t) => saved.put(t)), hid: hid.map((t) => saved.put(t)) } : null;
+    return { z, cache };
+  }
+
+  /**
+   * Backward from dz_i [1, batch, 1]. With `params`, the critic's weight gradients go into
+   * `grads` (needs the encoder's cache); with `action`, returns da_i [1, batch, E].
+   */
+  backwardFast(c: CriticCache, ts: tf.Tensor[], dz: tf.Tensor[], want: { params: Grads | null; action: boolean }): tf.Tensor[] | null {
+    const { H } = this.cfg;
+    const grads = want.params;
+    const da: tf.Tensor[] = [];
+    let ds: tf.Tensor | null = null;
+    for (let i = 0; i < this.cfg.heads; i++) {
+      const wq = this.wq[i].blocks();
+      const [dpre, small] = reluHeadBack(dz[i], ts[c.hid[i]], wq.W); // [1, batch, H], [1, 1, 2H + 1]
+      if (grads) {
+        const [saT] = transpose(ts[c.sa[i]]); // [1, H + E, batch]
+        grads.add(mm(saT, dpre), [this.ws[i].placeW(false, 0), this.wa[i].placeW(false, H)]);
+        grads.add(small, [place(1, H, { off: this.wq[i].W.offset, rs: 0, cs: 1 }), this.wq[i].placeB(H), this.wa[i].placeB(H + 1)]);
+        const dsi = mm(dpre, this.ws[i].blocks().WT);
+        ds = ds ? add(ds, dsi) : dsi;
+      }
+      if (want.action) da.push(mm(dpre, this.wa[i].blocks().WT));
+    }
+    if (grads) {
+      if (!c.enc) throw new UsageError('Critic.backwardFast: the forward pass kept no encoder cache');
+      this.enc.backwardFast(c.enc, ts, ds as unknown as tf.Tensor, grads);
+    }
+    return want.action ? da : null;
   }
 
   /**
@@ -50,16 +124,37 @@ export class Critic {
    * straight-through gradient (qOutput 'relu' only; forward values are identical either way).
    */
   heads(x1: HistoryInput, x2: HistoryInput, a: tf.Tensor2D[], straightThrough = false): CriticHeads {
-    if (a.length !== this.cfg.heads) throw new UsageError(`Critic: expected ${this.cfg.heads} action tensors, got ${a.length}`);
-    const s = this.enc.apply(x1, x2); // [batch, H]
-    const q: tf.Tensor1D[] = [];
-    const z: tf.Tensor1D[] = [];
-    for (let i = 0; i < this.cfg.heads; i++) {
-      const hid = tf.relu(tf.add(this.ws[i].apply(s), this.wa[i].apply(a[i]))); // Eq. (6) / (10)  [batch, H]
-      const zi = tf.reshape(this.wq[i].apply(hid as tf.Tensor2D), [-1]) as tf.Tensor1D; // [batch]
-      z.push(zi);
-      q.push(qActivation(zi, this.cfg.qOutput, straightThrough)); // Eq. (7) / (11)
+    const K = this.cfg.heads;
+    if (a.length !== K) throw new UsageError(`Critic: expected ${K} action tensors, got ${a.length}`);
+    let z: tf.Tensor1D[];
+    if (!fastEnabled()) {
+      const s = this.enc.apply(x1, x2); // [batch, H]
+      z = [];
+      for (let i = 0; i < K; i++) {
+        const hid = tf.relu(tf.add(this.ws[i].apply(s), this.wa[i].apply(a[i]))); // Eq. (6) / (10)  [batch, H]
+        z.push(tf.reshape(this.wq[i].apply(hid as tf.Tensor2D), [-1]) as tf.Tensor1D); // [batch]
+      }
+    } else {
+      const batch = x1.batch, E = this.cfg.E;
+      const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+        const acts = args.slice(1, 1 + K) as tf.Tensor[];
+        const save = args[1 + K] as tf.GradSaveFunc;
+        const saved = new Saved();
+        const { z, cache } = this.forwardFast(x1, x2, acts.map((t) => reshape(t, [1, batch, E])), saved);
+        save(saved.ts);
+        return {
+          value: reshape(tf.concat(z, 0), [K, batch]),
+          gradFunc: (dy: tf.Tensor, st: tf.Tensor[]) => {
+            const grads = new Grads();
+            const dz = tf.split(dy, K, 0).map((t) => reshape(t, [1, batch, 1]));
+            const da = this.backwardFast(cache!, st, dz, { params: grads, action: true }) as tf.Tensor[];
+            return [grads.flat(this.params), ...da.map((t) => reshape(t, [batch, E]))];
+          },
+        };
+      });
+      z = tf.unstack(op(this.params.flat, ...a)) as tf.Tensor1D[];
     }
+    const q = z.map((zi) => qActivation(zi, this.cfg.qOutput, straightThrough)); // Eq. (7) / (11)
     return { q, z };
   }
 

@@ -8,41 +8,88 @@
  * Init: all tensors ~ U(-1/sqrt(H), 1/sqrt(H)) (PyTorch default).
  */
 import * as tf from '@tensorflow/tfjs';
-import { ParamSet, torchUniform } from './params';
-import { HistoryInput, StepInput } from './history';
+import { ParamSet, TensorEntry, torchUniform } from './params';
+import { HistoryInput, seqOf, stepsOf } from './history';
 import { Rng } from '../util/rng';
-import { nnImpl } from './impl';
-import { gruSequence } from './gruSeq';
+import { fastEnabled } from './impl';
+import { GruBlocks, Saved, gruBackward, gruForward } from './gruSeq';
+import { Placement } from './kernels';
+import { place } from './grads';
+import { reshape } from './kernels';
 
 export class Gru {
-  readonly Wi: tf.Variable; // [E, 3H]
-  readonly bi: tf.Variable; // [3H]
-  readonly Wh: tf.Variable; // [H, 3H]
-  readonly bh: tf.Variable; // [3H]
+  readonly Wi: TensorEntry; // [E, 3H]
+  readonly bi: TensorEntry; // [3H]
+  readonly Wh: TensorEntry; // [H, 3H]
+  readonly bh: TensorEntry; // [3H]
+  /** Index of the first of this GRU's 5 blocks in `ps.blocks()`. */
+  private readonly b0: number;
 
-  constructor(ps: ParamSet, readonly name: string, readonly E: number, readonly H: number, rng: Rng | null) {
+  constructor(readonly ps: ParamSet, readonly name: string, readonly E: number, readonly H: number, rng: Rng | null) {
     const init = torchUniform(H);
     this.Wi = ps.add(`${name}/Wi`, [E, 3 * H], init, rng);
     this.bi = ps.add(`${name}/bi`, [3 * H], init, rng);
     this.Wh = ps.add(`${name}/Wh`, [H, 3 * H], init, rng);
     this.bh = ps.add(`${name}/bh`, [3 * H], init, rng);
+    const H3 = 3 * H;
+    const rows = (n: number, off: number, rs: number, cs = 1) => ({ rows: n, segs: [{ off, rs, cs }] });
+    this.b0 = ps.addBlock({ shape: [1, E, H3], cols: H3, parts: [rows(E, this.Wi.offset, H3)], scale: 1 }); // Wi
+    ps.addBlock({ shape: [H3], cols: H3, parts: [rows(1, this.bi.offset, 0)], scale: 1 }); // bi
+    ps.addBlock({ shape: [1, H, H3], cols: H3, parts: [rows(H, this.Wh.offset, H3)], scale: 1 }); // Wh
+    ps.addBlock({ shape: [H3], cols: H3, parts: [rows(1, this.bh.offset, 0)], scale: 1 }); // bh
+    ps.addBlock({ shape: [1, H3, H], cols: H, parts: [rows(H3, this.Wh.offset, 1, H3)], scale: 1, backward: true }); // Wh^T
   }
 
-  /** Final hidden state [batch, H] (fast path: gruSeq.ts; reference: `runReference`). */
+  /** The current weight blocks (fast path). */
+  blocks(): GruBlocks {
+    const b = this.ps.blocks();
+    const i = this.b0;
+    return { Wi: b[i], bi: b[i + 1], Wh: b[i + 2], bh: b[i + 3], WhT: b[i + 4] };
+  }
+
+  /** Where the 3 gradient pieces of `gruBackward` go (dWi^T, dWh^T, (d bi | d bh)). */
+  placements(): Omit<Placement, 'piece'>[][] {
+    const E = this.E, H = this.H, H3 = 3 * H;
+    return [
+      [place(H3, E, { off: this.Wi.offset, rs: 1, cs: H3 })],
+      [place(H3, H, { off: this.Wh.offset, rs: 1, cs: H3 })],
+      [place(1, H3, { off: this.bi.offset, rs: 0, cs: 1 }), place(1, H3, { off: this.bh.offset, rs: 0, cs: 1 }, 0, H3)],
+    ];
+  }
+
+  /** Final hidden state [batch, H] (fast path: gruSeq.ts as one differentiable op; else `runReference`). */
   run(input: HistoryInput): tf.Tensor2D {
-    if (!nnImpl.fast) return this.runReference(input);
-    const steps = input.steps.filter((s): s is StepInput => s !== null);
-    if (steps.length === 0) return tf.zeros([input.batch, this.H]); // all padding: h = h0 = 0
-    return gruSequence(steps, input.batch, this.H, this.Wi, this.bi, this.Wh, this.bh);
+    if (!fastEnabled()) return this.runReference(input);
+    const seq = seqOf(input);
+    const B = input.batch, H = this.H;
+    if (!seq) return tf.zeros([B, H]); // all padding: h = h0 = 0
+    const ps = this.ps;
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const save = args[1] as tf.GradSaveFunc;
+      const saved = new Saved();
+      const { h, cache } = gruForward(seq, B, H, this.blocks(), saved);
+      save(saved.ts);
+      return {
+        value: reshape(h, [B, H]),
+        gradFunc: (dy: tf.Tensor, st: tf.Tensor[]) => {
+          const pieces = gruBackward(cache!, st, reshape(dy, [1, B, H]), this.blocks().WhT);
+          const places = this.placements().flatMap((ps, k) => ps.map((p) => ({ ...p, piece: k })));
+          return [this.ps.scatter(pieces, places)];
+        },
+      };
+    });
+    return op(ps.flat) as tf.Tensor2D;
   }
 
-  /** Plain tfjs ops + autodiff, step by step. */
+  /** Plain tfjs ops + autodiff, step by step (weights: differentiable views of the flat variable). */
   runReference(input: HistoryInput): tf.Tensor2D {
+    const Wi = this.ps.refView(this.Wi.name) as tf.Tensor2D, bi = this.ps.refView(this.bi.name);
+    const Wh = this.ps.refView(this.Wh.name) as tf.Tensor2D, bh = this.ps.refView(this.bh.name);
     let h: tf.Tensor2D = tf.zeros([input.batch, this.H]);
-    for (const st of input.steps) {
+    for (const st of stepsOf(input)) {
       if (!st) continue; // padding on every row: state unchanged
-      const gi = tf.add(tf.matMul(st.x, this.Wi as tf.Tensor2D), this.bi); // [batch, 3H]
-      const gh = tf.add(tf.matMul(h, this.Wh as tf.Tensor2D), this.bh); // [batch, 3H]
+      const gi = tf.add(tf.matMul(st.x, Wi), bi); // [batch, 3H]
+      const gh = tf.add(tf.matMul(h, Wh), bh); // [batch, 3H]
       const [ir, iz, inn] = tf.split(gi, 3, 1) as tf.Tensor2D[];
       const [hr, hz, hn] = tf.split(gh, 3, 1) as tf.Tensor2D[];
       const r = tf.sigmoid(tf.add(ir, hr));

@@ -1,132 +1,103 @@
 /**
- * A whole GRU sequence as ONE tf.customGrad op with a hand-written backward pass through time
- * (the fast path on wasm; the reference is `Gru.runReference`, plain ops + autodiff).
+ * A whole GRU sequence, forward and hand-written backward pass through time (the fast path; the
+ * reference is `Gru.runReference`, plain ops + autodiff).
  *
- * Stored layout stays Wi [E,3H], Wh [H,3H] (gates r | z | n); per call they are sliced ONCE into
- * per-gate blocks so no step slices or concatenates activations (slices copy the whole source and
- * last-axis concats loop over rows in JS on wasm). Forward per real step (tanh = 2 sig(2a) - 1,
- * much faster than wasm's Tanh):
- *   r = sig(x Wir + h Whr + bir + bhr);  z = sig(x Wiz + h Whz + biz + bhz)
- *   ghn = h Whn + bhn;  n = tanh(x Win + bin + r * ghn);  h' = n + z (h - n)
- *   masked rows: h <- m h' + (1 - m) h
- * Backward per step (t = T..1), with dh the gradient w.r.t. h_t:
- *   dh' = m dh;  dh_prev = (1 - m) dh + z dh'
- *   dn = (1 - z) dh';  dz = (h - n) dh';  da_n = (1 - n^2) dn
- *   da_r = r (1 - r) ghn da_n;  da_z = z (1 - z) dz;  dghn = r da_n
- *   dh_prev += da_r Whr^T + da_z Whz^T + dghn Whn^T
- * Weight gradients are summed over all steps with one matmul per gate (steps stacked on rows):
- *   dWi_g = X^T dA_g,  dWh_g = Hprev^T dA'_g,  biases = ones-row matmuls (no transposed matmuls).
+ * Weight blocks (gathered from the flat vector once per change of the weights, see gru.ts):
+ *   Wi [E, 3H], bi [3H], Wh [H, 3H], bh [3H], WhT [3H, H] (backward).
+ * Forward: GI = X Wi + bi for all steps at once (one matmul), then per real step t (2 kernels):
+ *   gh = h_{t-1} Wh                                   one matmul (none at step 0: h = 0)
+ *   r, z, s, h_t from GI_t, gh, bh                    one fused SIMD kernel (kernels.ts HrlmgGruStep;
+ *                                                     tanh(a) = 2 sigmoid(2a) - 1)
+ * Backward per step (1 kernel + 1 matmul): with dh the gradient w.r.t. h_t,
+ *   da_n = dh (1 - z)(1 - n^2),  da_z = dh (h - n) z (1 - z),  d ghn = da_n r,
+ *   da_r = da_n ghn r (1 - r),   dh_{t-1} = z dh + (da_r | da_z | d ghn) WhT.
+ * Weight gradients over all steps at once, steps on the columns (the big operand stays the
+ * packed one, X or Hprev, instead of a fresh gradient matrix):
+ *   dWi^T = (da_r; da_z; da_n) X,  dWh^T = (da_r; da_z; d ghn) Hprev,  biases = row sums.
  * The inputs x are constants (no gradient).
  */
 import * as tf from '@tensorflow/tfjs';
-import { StepInput } from './history';
+import { SeqInput } from './history';
+import { gruB, gruStack, gruStep, mm, rowSums, zeros } from './kernels';
 
-type GradFn = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
+type T = tf.Tensor;
 
-/** tanh(a) = 2 sigmoid(2a) - 1. */
-function tanhViaSigmoid(a: tf.Tensor, one: tf.Scalar, two: tf.Scalar): tf.Tensor {
-  return tf.sub(tf.mul(tf.sigmoid(tf.mul(a, two)), two), one);
+/** Tensors a fast forward pass keeps for its backward pass, by index (so a tf.customGrad can save() them and hand back clones in the same order). */
+export class Saved {
+  readonly ts: T[] = [];
+  put(t: T): number {
+    this.ts.push(t);
+    return this.ts.length - 1;
+  }
+}
+
+export interface GruBlocks {
+  Wi: T;
+  bi: T;
+  Wh: T;
+  bh: T;
+  WhT: T;
+}
+
+export interface GruCache {
+  T: number;
+  B: number;
+  H: number;
+  Kp: number;
+  X: number;
+  M: number;
+  Hp: number;
+  bh: number;
+  rz: number[];
+  gh: number[];
+  s: number[];
+}
+
+/** Final hidden state [1, B, H] of the GRU over `seq`; with `saved`, also what the backward pass needs. */
+export function gruForward(seq: SeqInput, B: number, H: number, w: GruBlocks, saved: Saved | null): { h: T; cache: GruCache | null } {
+  const { T: TT, Kp, X, M } = seq;
+  const GI = mm(X, w.Wi, w.bi); // [1, Kp, 3H]
+  // h_{t-1} of every step stacked (rows 0..B-1 = h_0 = 0), filled in place by the step kernel
+  const Hp = saved ? zeros([[1, Kp, H]])[0] : null;
+  const cache: GruCache | null = saved
+    ? { T: TT, B, H, Kp, X: saved.put(X), M: M ? saved.put(M) : -1, Hp: -1, bh: saved.put(w.bh), rz: [], gh: [], s: [] }
+    : null;
+  let h: T | null = null;
+  for (let t = 0; t < TT; t++) {
+    const gh = h ? mm(h, w.Wh) : null; // [1, B, 3H]
+    const last = t === TT - 1;
+    const [rz, s, hNew] = gruStep(gh, GI, w.bh, h, last ? null : Hp, M, t, B, H);
+    if (cache && saved) {
+      cache.rz.push(saved.put(rz));
+      cache.gh.push(gh ? saved.put(gh) : -1);
+      cache.s.push(saved.put(s));
+    }
+    h = hNew;
+  }
+  if (cache && saved && Hp) cache.Hp = saved.put(Hp); // complete now
+  return { h: h as T, cache };
 }
 
 /**
- * Final hidden state [batch, H] of a GRU over the real steps `steps` (fully padded steps already
- * removed; at least one step). Gradients flow to Wi [E,3H], bi [3H], Wh [H,3H], bh [3H].
+ * Backward pass from dh [1, B, H] (gradient w.r.t. the final state). Returns the gradient pieces
+ *   [dWi^T [1, 3H, E], dWh^T [1, 3H, H], bias [1, 1, 6H] = (d bi | d bh)]; see `Gru.placements`.
  */
-export function gruSequence(steps: StepInput[], batch: number, H: number, Wi: tf.Tensor, bi: tf.Tensor, Wh: tf.Tensor, bh: tf.Tensor): tf.Tensor2D {
-  const T = steps.length;
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [wi, b_i, wh, b_h] = args as tf.Tensor[];
-    const save = args[4] as tf.GradSaveFunc;
-    const one = tf.scalar(1), two = tf.scalar(2);
-    const E = wi.shape[0];
-    // per-gate blocks, sliced once per sequence: W*_g [*, H], b*_g [H]
-    const wir = tf.slice(wi, [0, 0], [E, H]) as tf.Tensor2D, wiz = tf.slice(wi, [0, H], [E, H]) as tf.Tensor2D, win = tf.slice(wi, [0, 2 * H], [E, H]) as tf.Tensor2D;
-    const whr = tf.slice(wh, [0, 0], [H, H]) as tf.Tensor2D, whz = tf.slice(wh, [0, H], [H, H]) as tf.Tensor2D, whn = tf.slice(wh, [0, 2 * H], [H, H]) as tf.Tensor2D;
-    const bsum = tf.add(b_i, b_h);
-    const br = tf.slice(bsum, [0], [H]), bz = tf.slice(bsum, [H], [H]);
-    const bin = tf.slice(b_i, [2 * H], [H]), bhn = tf.slice(b_h, [2 * H], [H]);
-    let h: tf.Tensor = tf.zeros([batch, H]);
-    let first = true;
-    // saved layout: whr, whz, whn, then per step: x, hPrev, r, z, n, ghn, [mask, keep]
-    const keepers: tf.Tensor[] = [whr, whz, whn];
-    for (const st of steps) {
-      const x = st.x;
-      let ar = tf.add(tf.matMul(x, wir), br);
-      let az = tf.add(tf.matMul(x, wiz), bz);
-      const gin = tf.add(tf.matMul(x, win), bin);
-      let ghn: tf.Tensor;
-      if (first) {
-        ghn = tf.add(tf.zeros([batch, H]), bhn); // h = 0: h Wh = 0
-      } else {
-        ar = tf.add(ar, tf.matMul(h as tf.Tensor2D, whr));
-        az = tf.add(az, tf.matMul(h as tf.Tensor2D, whz));
-        ghn = tf.add(tf.matMul(h as tf.Tensor2D, whn), bhn);
-      }
-      first = false;
-      const r = tf.sigmoid(ar);
-      const z = tf.sigmoid(az);
-      const n = tanhViaSigmoid(tf.add(gin, tf.mul(r, ghn)), one, two);
-      let hNew = tf.add(n, tf.mul(z, tf.sub(h, n)));
-      if (st.mask && st.keep) hNew = tf.add(tf.mul(st.mask, hNew), tf.mul(st.keep, h));
-      keepers.push(x, h, r, z, n, ghn);
-      if (st.mask && st.keep) keepers.push(st.mask, st.keep);
-      h = hNew;
+export function gruBackward(c: GruCache, ts: T[], dh: T, WhT: T): T[] {
+  const { T: TT, B, H, Kp } = c;
+  const Hp = ts[c.Hp], M = c.M >= 0 ? ts[c.M] : null;
+  const G: T[] = new Array(TT), A: T[] = new Array(TT);
+  let dhA = dh;
+  let dhB: T | null = null;
+  for (let t = TT - 1; t >= 0; t--) {
+    const first = t === 0;
+    const [g, a, d] = gruB(dhA, dhB, ts[c.rz[t]], first ? null : ts[c.gh[t]], ts[c.bh], ts[c.s[t]], first ? null : Hp, M, t, B, H);
+    G[t] = g;
+    A[t] = a;
+    if (!first) {
+      dhB = mm(g, WhT); // [1, B, H]
+      dhA = d;
     }
-    save(keepers);
-    const gradFunc: GradFn = (dy, saved) => {
-      const one = tf.scalar(1);
-      const whrT = tf.transpose(saved[0] as tf.Tensor2D), whzT = tf.transpose(saved[1] as tf.Tensor2D), whnT = tf.transpose(saved[2] as tf.Tensor2D);
-      const per: { x: tf.Tensor; hp: tf.Tensor; r: tf.Tensor; z: tf.Tensor; n: tf.Tensor; ghn: tf.Tensor; mask: tf.Tensor | null; keep: tf.Tensor | null }[] = [];
-      let k = 3;
-      for (const st of steps) {
-        const [x, hp, r, z, n, ghn] = saved.slice(k, k + 6);
-        k += 6;
-        let mask: tf.Tensor | null = null, keep: tf.Tensor | null = null;
-        if (st.mask && st.keep) {
-          mask = saved[k];
-          keep = saved[k + 1];
-          k += 2;
-        }
-        per.push({ x, hp, r, z, n, ghn, mask, keep });
-      }
-      const dAr: tf.Tensor[] = new Array(T), dAz: tf.Tensor[] = new Array(T), dAn: tf.Tensor[] = new Array(T), dGhn: tf.Tensor[] = new Array(T);
-      let dh: tf.Tensor = dy;
-      for (let t = T - 1; t >= 0; t--) {
-        const s = per[t];
-        let dhp = dh;
-        let dPrev: tf.Tensor | null = null;
-        if (s.mask && s.keep) {
-          dhp = tf.mul(s.mask, dh);
-          dPrev = tf.mul(s.keep, dh);
-        }
-        const dn = tf.mul(dhp, tf.sub(one, s.z));
-        const dz = tf.mul(dhp, tf.sub(s.hp, s.n));
-        const dan = tf.mul(dn, tf.sub(one, tf.square(s.n)));
-        const dar = tf.mul(tf.mul(dan, s.ghn), tf.mul(s.r, tf.sub(one, s.r)));
-        const daz = tf.mul(dz, tf.mul(s.z, tf.sub(one, s.z)));
-        const dghn = tf.mul(dan, s.r);
-        dAr[t] = dar; dAz[t] = daz; dAn[t] = dan; dGhn[t] = dghn;
-        if (t > 0) {
-          const viaZ = tf.mul(dhp, s.z);
-          const viaGates = tf.add(tf.add(tf.matMul(dar as tf.Tensor2D, whrT), tf.matMul(daz as tf.Tensor2D, whzT)), tf.matMul(dghn as tf.Tensor2D, whnT));
-          dh = tf.add(dPrev ? tf.add(dPrev, viaZ) : viaZ, viaGates);
-        }
-      }
-      const cat = (ts: tf.Tensor[]) => (ts.length === 1 ? ts[0] : tf.concat(ts, 0)) as tf.Tensor2D; // [T*batch, .]
-      const Ar = cat(dAr), Az = cat(dAz), An = cat(dAn), Ghn = cat(dGhn);
-      const Xt = tf.transpose(cat(per.map((p) => p.x))) as tf.Tensor2D; // [E, T*batch]
-      const Ht = tf.transpose(cat(per.map((p) => p.hp))) as tf.Tensor2D; // [H, T*batch]
-      const ones = tf.ones([1, T * batch]) as tf.Tensor2D;
-      const colSum = (m: tf.Tensor2D) => tf.matMul(ones, m); // [1, H]
-      const sr = colSum(Ar), sz = colSum(Az);
-      return [
-        tf.concat([tf.matMul(Xt, Ar), tf.matMul(Xt, Az), tf.matMul(Xt, An)], 1),
-        tf.reshape(tf.concat([sr, sz, colSum(An)], 1), [3 * H]),
-        tf.concat([tf.matMul(Ht, Ar), tf.matMul(Ht, Az), tf.matMul(Ht, Ghn)], 1),
-        tf.reshape(tf.concat([sr, sz, colSum(Ghn)], 1), [3 * H]),
-      ];
-    };
-    return { value: h, gradFunc };
-  });
-  return op(Wi, bi, Wh, bh) as tf.Tensor2D;
+  }
+  const [DiT, DhT] = gruStack(G, A, B, H, Kp); // [1, 3H, Kp] each
+  return [mm(DiT, ts[c.X]), mm(DhT, Hp), rowSums(DiT, DhT)];
 }

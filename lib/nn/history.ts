@@ -1,10 +1,11 @@
 /**
- * Turning index histories into per-step GRU inputs.
+ * Turning index histories into GRU inputs.
  *
  * Convention (kit-wide): a history is an `Int32Array` [batch * N] of item index + 1, 0 = padding,
  * chronological and LEFT-padded (most recent item last). The item table is a `Float32Array`
- * [nItems, E] (row i = item i). Per-step inputs [batch, E] are built in JS from the table and
- * uploaded once per step (gather/slice are slow on wasm).
+ * [nItems, E] (row i = item i). Inputs are built in JS from the table and uploaded once, never
+ * sliced on the device (gather/slice are slow on wasm): per step [batch, E] for the reference
+ * path, all real steps stacked [1, T*batch, E] for the fast path.
  *
  * Padding: each step carries a mask (1 = real item, 0 = padding) and the GRU keeps its state on
  * padded rows (h <- mask*h' + (1-mask)*h), so a padded history gives exactly the final state of the
@@ -13,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../util/errors';
+import { fastEnabled } from './impl';
 
 /** A checked view of the item embedding table. */
 export class EmbeddingTable {
@@ -49,10 +51,47 @@ export interface StepInput {
   keep: tf.Tensor2D | null;
 }
 
-/** Per-step inputs of one history batch; `steps[t]` null when step t is padding on every row. */
+/**
+ * The real steps of a history batch stacked (fast path): X [1, Kp, E] (step k = rows
+ * k*batch .. k*batch+batch-1; rows from T*batch to Kp = padRows(T*batch) are zero), X0 [1, batch, E]
+ * (the first real step alone) and the masks M [1, T, batch] (1 = real item, 0 = padding; null when
+ * every step is real on every row).
+ */
+export interface SeqInput {
+  T: number;
+  E: number;
+  /** Rows of X (>= T * batch), see `padRows`. */
+  Kp: number;
+  X: tf.Tensor;
+  X0: tf.Tensor;
+  M: tf.Tensor | null;
+}
+
+/**
+ * Per-step inputs of one history batch. `steps[t]` (reference form, plain tensors) is null when
+ * step t is padding on every row; `seq` is the stacked fast form (null when every step is padding).
+ * Only the form of the active implementation is uploaded by `embedHistory`; `stepsOf`/`seqOf`
+ * upload the other on demand (into the current tf.tidy scope).
+ */
 export interface HistoryInput {
   batch: number;
-  steps: (StepInput | null)[];
+  /** Reference form; null until uploaded (use `stepsOf`). */
+  steps: (StepInput | null)[] | null;
+  /** Fast form; null until uploaded or when T = 0 (use `seqOf`). */
+  seq: SeqInput | null;
+  /** Host-side data both forms are built from. */
+  host: HostHistory;
+}
+
+/** Host-side history data: the real steps' rows stacked, their indices and masks. */
+export interface HostHistory {
+  N: number;
+  E: number;
+  /** Indices t of the steps real on at least one row. */
+  real: number[];
+  /** [padRows(real.length * batch) * E]: real step k = rows k*batch..; padding rows are zero. */
+  x: Float32Array;
+  masks: (Uint8Array | null)[];
 }
 
 /** Check a history array's length and values; throws naming `what`. */
@@ -71,52 +110,110 @@ export function checkHistory(hist: Int32Array, batch: number, N: number, nItems:
 }
 
 /**
- * Build and upload the per-step inputs of a history batch. The tensors are owned by the caller:
- * call inside tf.tidy, or `disposeHistory` afterwards.
+ * Build the inputs of a history batch and upload the form the active implementation uses. The
+ * tensors are owned by the caller: call inside tf.tidy, or `disposeHistory` afterwards.
  */
 export function embedHistory(table: EmbeddingTable, hist: Int32Array, batch: number, N: number, what = 'history'): HistoryInput {
   checkHistory(hist, batch, N, table.nItems, what);
   const E = table.dim;
   const src = table.data;
-  const steps: (StepInput | null)[] = [];
+  const real: number[] = [];
+  const masks: (Uint8Array | null)[] = [];
   for (let t = 0; t < N; t++) {
-    let real = 0;
-    for (let b = 0; b < batch; b++) if (hist[b * N + t] !== 0) real++;
-    if (real === 0) {
-      steps.push(null);
-      continue;
+    let n = 0;
+    for (let b = 0; b < batch; b++) if (hist[b * N + t] !== 0) n++;
+    if (n === 0) continue;
+    real.push(t);
+    let mask: Uint8Array | null = null;
+    if (n < batch) {
+      mask = new Uint8Array(batch);
+      for (let b = 0; b < batch; b++) mask[b] = hist[b * N + t] !== 0 ? 1 : 0;
     }
-    const x = new Float32Array(batch * E); // padding rows stay zero
-    let mask: Float32Array | null = null;
-    let keep: Float32Array | null = null;
-    if (real < batch) {
-      mask = new Float32Array(batch);
-      keep = new Float32Array(batch);
-    }
-    for (let b = 0; b < batch; b++) {
-      const v = hist[b * N + t];
-      if (v !== 0) {
-        const o = (v - 1) * E;
-        x.set(src.subarray(o, o + E), b * E);
-        if (mask) mask[b] = 1;
-      } else if (keep) {
-        keep[b] = 1;
-      }
-    }
-    steps.push({
-      x: tf.tensor2d(x, [batch, E]),
-      mask: mask ? tf.tensor2d(mask, [batch, 1]) : null,
-      keep: keep ? tf.tensor2d(keep, [batch, 1]) : null,
-    });
+    masks.push(mask);
   }
-  return { batch, steps };
+  // rows padded to padRows(T*batch) (the fast path's stacked length); padding rows stay zero
+  const x = new Float32Array((real.length ? padRows(real.length * batch) : 0) * E);
+  real.forEach((t, k) => {
+    let o = k * batch * E;
+    for (let b = 0, i = t; b < batch; b++, i += N, o += E) {
+      const v = hist[i];
+      if (v !== 0) x.set(src.subarray((v - 1) * E, v * E), o);
+    }
+  });
+  const h: HistoryInput = { batch, steps: null, seq: null, host: { N, E, real, x, masks } };
+  if (fastEnabled()) seqOf(h);
+  else stepsOf(h);
+  return h;
+}
+
+/** The reference form (uploaded now if needed). */
+export function stepsOf(h: HistoryInput): (StepInput | null)[] {
+  if (h.steps && h.steps.every((s) => !s || !s.x.isDisposed)) return h.steps;
+  const { N, E, real, x, masks } = h.host;
+  const B = h.batch;
+  const steps: (StepInput | null)[] = new Array(N).fill(null);
+  real.forEach((t, k) => {
+    const m = masks[k];
+    let mask: tf.Tensor2D | null = null, keep: tf.Tensor2D | null = null;
+    if (m) {
+      const mf = new Float32Array(B), kf = new Float32Array(B);
+      for (let b = 0; b < B; b++) {
+        mf[b] = m[b];
+        kf[b] = 1 - m[b];
+      }
+      mask = tf.tensor2d(mf, [B, 1]);
+      keep = tf.tensor2d(kf, [B, 1]);
+    }
+    steps[t] = { x: tf.tensor2d(x.subarray(k * B * E, (k + 1) * B * E), [B, E]), mask, keep };
+  });
+  h.steps = steps;
+  return steps;
+}
+
+/**
+ * The stacked length K = T*batch rounded up so that a float32 row of K values spans an odd number
+ * of 64-byte cache lines: the backward pass writes the transposed gate gradients [3H, K] one
+ * column at a time, and a power-of-two-ish row stride (e.g. 2560 floats) maps every row to the
+ * same few L1 cache sets (measured 10x slower). The extra rows/columns are zero.
+ */
+export function padRows(K: number): number {
+  let k = Math.ceil(K / 16) * 16;
+  if ((k / 16) % 2 === 0) k += 16;
+  return k;
+}
+
+/** The fast form (uploaded now if needed); null when every step is padding. */
+export function seqOf(h: HistoryInput): SeqInput | null {
+  const { E, real, x, masks } = h.host;
+  if (real.length === 0) return null;
+  if (h.seq && !h.seq.X.isDisposed && !h.seq.X0.isDisposed && !h.seq.M?.isDisposed) return h.seq;
+  const B = h.batch;
+  const T = real.length;
+  const Kp = padRows(T * B);
+  const X = tf.tensor(x, [1, Kp, E], 'float32');
+  const X0 = tf.tensor(x.subarray(0, B * E), [1, B, E], 'float32');
+  let M: tf.Tensor | null = null;
+  if (masks.some((m) => m)) {
+    const m = new Float32Array(T * B).fill(1);
+    masks.forEach((mk, k) => {
+      if (mk) for (let b = 0; b < B; b++) m[k * B + b] = mk[b];
+    });
+    M = tf.tensor(m, [1, T, B], 'float32');
+  }
+  h.seq = { T, E, Kp, X, X0, M };
+  return h.seq;
 }
 
 export function disposeHistory(h: HistoryInput): void {
-  for (const s of h.steps) {
+  for (const s of h.steps ?? []) {
     if (!s) continue;
     s.x.dispose();
     s.mask?.dispose();
     s.keep?.dispose();
+  }
+  if (h.seq) {
+    h.seq.X.dispose();
+    h.seq.X0.dispose();
+    h.seq.M?.dispose();
   }
 }

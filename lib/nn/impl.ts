@@ -1,8 +1,17 @@
 /**
- * Which implementation the layers use. `fast` (default): GRU sequences and Dense layers as
- * tf.customGrad ops with hand-written backward passes (backprop through time, explicit transposes,
- * bias gradients as ones-row matmuls: the fast paths of the wasm backend, see
- * shared/notes/tfjs-wasm.md). `fast = false`: plain tfjs ops + autodiff, the reference the fast
- * path is tested against (same values to ~1e-6). Switch only between networks' uses, e.g. in tests.
+ * Which implementation the layers use. `fast` (default): explicit forward/backward passes built
+ * from the wasm fast paths (custom JS kernels for the elementwise GRU/head math, XNNPACK matmuls
+ * with weights as the packed operand, one flat variable per network; see kernels.ts and
+ * shared/notes/tfjs-wasm.md), wrapped in tf.customGrad where autodiff callers need them.
+ * `fast = false`: plain tfjs ops + autodiff, the reference the fast path is tested against (same
+ * values and gradients to ~1e-5). The fast path needs the wasm or cpu backend; elsewhere the
+ * reference runs. Switch only between networks' uses, e.g. in tests.
  */
+import { customKernelsAvailable } from './kernels';
+
 export const nnImpl = { fast: true };
+
+/** Whether the fast path runs now (nnImpl.fast and a backend with the custom kernels). */
+export function fastEnabled(): boolean {
+  return nnImpl.fast && customKernelsAvailable();
+}

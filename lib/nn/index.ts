@@ -33,13 +33,20 @@
  *
  * LOWER LEVEL (tensor API, for custom losses): `Actor`, `Critic` (K heads), `Encoder`, `Gru`, `Dense`
  * over `HistoryInput`s from `embedHistory(new EmbeddingTable(table, E), hist, batch, N)`; `ParamSet`
- * (named variables, flat get/set, soft update); `Adam` (exact, serialisable state).
+ * (named tensors in one flat variable, flat get/set, soft update); `Adam` (exact, serialisable state).
  * All forward methods must run inside tf.tidy (or tf.variableGrads); the class methods above already
  * do and return plain typed arrays.
  *
- * SPEED: by default GRU sequences and Dense layers run as tf.customGrad ops with hand-written backward
- * passes (gruSeq.ts, linear.ts; the wasm fast paths); `nnImpl.fast = false` switches to plain ops +
- * autodiff (the reference, tested equal to ~1e-5 in values and gradients).
+ * SPEED (docs/performance.md "Update speed"): by default (`nnImpl.fast`) the layers run explicit
+ * forward/backward passes built on the wasm fast paths: one flat variable per network (ParamSet:
+ * weight blocks gathered / gradients scattered in one kernel each; Adam and soft updates over the
+ * whole vector), XNNPACK matmuls with weights as the packed operand, and custom kernels for the GRU
+ * step math (kernels.ts; WebAssembly SIMD in simd.ts when H % 4 = 0, JS loops otherwise).
+ * DdpgCore.update uses the passes directly (no autodiff tape); Encoder/Gru/Dense/Actor/Critic wrap
+ * them in tf.customGrad so autodiff callers (FeedbackNet, RewardNet, custom losses) get them too.
+ * `nnImpl.fast = false` switches to plain ops + autodiff (the reference, tested equal to ~1e-5 in
+ * values and gradients, and in DdpgCore losses over several updates). The fast path needs the wasm
+ * (or cpu) backend. ParamSet.vars is [the flat variable]: split its gradient with entries().
  *
  * Dead ReLU on Q: see qOutput.ts (default 'relu' + positive output bias + straight-through gradient
  * for a head dead on a whole minibatch; 'softplus' and 'linear' available).
@@ -50,7 +57,7 @@ export type { ParamSpec, Init, TensorEntry } from './params';
 export { Adam } from './adam';
 export type { AdamOptions, AdamState } from './adam';
 export { EmbeddingTable, embedHistory, disposeHistory, checkHistory } from './history';
-export type { HistoryInput, StepInput } from './history';
+export type { HistoryInput, StepInput, SeqInput } from './history';
 export { Dense } from './dense';
 export type { DenseOptions } from './dense';
 export { Gru } from './gru';

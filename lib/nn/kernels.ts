@@ -7,17 +7,20 @@
  *    the wasm backend takes its XNNPACK path (a transpose or a batch > 1 falls back to a scalar loop
  *    that also applies the bias wrongly to every row after the first). b is the operand XNNPACK
  *    packs (and caches per tensor): keep weights there.
- * 2. Custom kernels written in JavaScript over the backend's memory (registered with
- *    tf.registerKernel for 'wasm' and 'cpu'): the elementwise parts of a GRU step, gather/scatter
- *    between a network's flat parameter vector and its weight blocks, small transposes and sums.
- *    One such kernel replaces 5-15 elementwise kernels, each of which costs a call overhead and a
- *    pass over memory. Transcendentals stay in wasm (Sigmoid), JS Math.exp is ~20x slower.
+ * 2. Custom kernels over the backend's memory (registered with tf.registerKernel for 'wasm' and
+ *    'cpu'): the elementwise math of a GRU step (fused with its sigmoids) and of its backward
+ *    pass, gather/scatter between a network's flat parameter vector and its weight blocks, small
+ *    transposes and sums. One such kernel replaces 5-15 elementwise kernels, each of which costs a
+ *    call overhead and a pass over memory. The GRU kernels run as WebAssembly SIMD on the wasm
+ *    backend when H % 4 = 0 (simd.ts), else as the JS loops here (3-8 ns per element; JS
+ *    Math.exp is slow: the JS step kernel is a fallback, not a fast path).
  *    On wasm, outputs are allocated BEFORE any view of the heap is taken (allocation may grow
- *    and detach the heap buffer).
+ *    and detach the heap buffer); the SIMD code addresses tensors by byte offset instead.
  * These kernels have no gradients: they are used inside explicit backward passes and inside
  * tf.customGrad forwards (never recorded on a tape).
  */
 import * as tf from '@tensorflow/tfjs';
+import { SimdKernels, WasmMemory, simdKernels } from './simd';
 
 type T = tf.Tensor;
 type Info = tf.TensorInfo;
@@ -28,16 +31,18 @@ type Info = tf.TensorInfo;
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: 'float32'): Info;
   typedArrayFromHeap(t: Info): Float32Array;
+  dataIdMap: { get(id: unknown): { memoryOffset: number } };
+  wasm: { asm: { memory: WasmMemory } };
 }
 interface CpuBackendLike {
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): Info;
   data: { get(id: unknown): { values: unknown } };
 }
 
-/** Allocates outputs, then hands out views (in that order: see the header). */
+/** Allocates outputs, then hands out views or byte offsets (in that order: see the header). */
 class IO {
   private readonly outs: { shape: number[]; info: Info | null; arr: Float32Array | null }[] = [];
-  constructor(private readonly backend: unknown, private readonly wasm: boolean) {}
+  constructor(private readonly backend: unknown, readonly wasmBackend: boolean) {}
   out(shape: number[]): number {
     this.outs.push({ shape, info: null, arr: null });
     return this.outs.length - 1;
@@ -46,18 +51,29 @@ class IO {
   alloc(): Float32Array[] {
     for (const o of this.outs) {
       const size = o.shape.reduce((a, b) => a * b, 1);
-      if (this.wasm) {
+      if (this.wasmBackend) {
         o.info = (this.backend as WasmBackendLike).makeOutput(o.shape, 'float32');
       } else {
         o.arr = new Float32Array(size);
         o.info = (this.backend as CpuBackendLike).makeTensorInfo(o.shape, 'float32', o.arr);
       }
     }
-    return this.outs.map((o) => (this.wasm ? (this.backend as WasmBackendLike).typedArrayFromHeap(o.info as Info) : (o.arr as Float32Array)));
+    return this.outViews();
+  }
+  /** Views of the allocated outputs (take them after the last allocation). */
+  outViews(): Float32Array[] {
+    return this.outs.map((o) => (this.wasmBackend ? (this.backend as WasmBackendLike).typedArrayFromHeap(o.info as Info) : (o.arr as Float32Array)));
   }
   view(t: Info): Float32Array {
-    if (this.wasm) return (this.backend as WasmBackendLike).typedArrayFromHeap(t);
+    if (this.wasmBackend) return (this.backend as WasmBackendLike).typedArrayFromHeap(t);
     return (this.backend as CpuBackendLike).data.get(t.dataId).values as Float32Array;
+  }
+  /** Byte offset of a tensor in the wasm heap. */
+  ptr(t: Info): number {
+    return (this.backend as WasmBackendLike).dataIdMap.get(t.dataId).memoryOffset;
+  }
+  wasmMemory(): WasmMemory {
+    return (this.backend as WasmBackendLike).wasm?.asm?.memory;
   }
   infos(): Info[] {
     return this.outs.map((o) => o.info as Info);
@@ -74,8 +90,10 @@ function register(name: string, body: KernelBody): void {
     tf.registerKernel({
       kernelName: name,
       backendName,
-      kernelFunc: (({ inputs, backend, attrs }: { inputs: Record<string, Info>; backend: unknown; attrs: Record<string, unknown> }) =>
-        body(inputs, attrs, new IO(backend, backendName === 'wasm'))) as unknown as tf.KernelFunc,
+      kernelFunc: (({ inputs, backend, attrs }: { inputs: Record<string, Info>; backend: unknown; attrs: Record<string, unknown> }) => {
+        const out = body(inputs, attrs, new IO(backend, backendName === 'wasm'));
+        return Array.isArray(out) && out.length === 1 ? out[0] : out; // one output: a tensor, not a list
+      }) as unknown as tf.KernelFunc,
     });
   }
 }
@@ -106,10 +124,6 @@ export function add(a: T, b: T): T {
   return run('Add', { a, b }) as T;
 }
 
-export function sigmoid(x: T): T {
-  return run('Sigmoid', { x }) as T;
-}
-
 export function reshape(x: T, shape: number[]): T {
   return run('Reshape', { x }, { shape }) as T;
 }
@@ -130,6 +144,8 @@ export interface BlockSpec {
   cols: number;
   parts: { rows: number; segs: Seg[] }[];
   scale: number;
+  /** Used only by backward passes: not gathered for non-trainable sets (target networks). */
+  backward?: boolean;
 }
 
 /** Adds `scale * piece[r0 + i, c0 + j]` (i < rows, j < cols) into flat[seg(i, j)]. */
@@ -213,104 +229,117 @@ export function scatter(total: number, pieces: T[], places: Placement[]): T {
 }
 
 // ---------------------------------------------------------------------------------------------
-// GRU step kernels. Layouts: rz [B, 2H] = (r | z); hx [B, H + E] = (h | x); all 3-D [1, ., .].
+// GRU step kernels. Layouts: rz [B, 2H] = (r | z); gh, GI rows [3H] = (r | z | n); all 3-D [1, ., .].
 // X [1, T*B, E]: the real steps' inputs stacked (step t = rows t*B .. t*B+B-1).
-// mask: Uint8Array [B] (1 = real item) or null when the step is real on every row.
+// M [1, T, B] float (1 = real item, 0 = padding), absent when every step is real on every row.
+// With H a multiple of 4 on wasm they run as WebAssembly SIMD (simd.ts), else as the JS loops here.
+//
+// Stacking in place: the forward writes h_t into rows (t+1)*B.. of Hp [K, H] (rows 0..B-1 stay
+// 0 = h_0). Hp is allocated zero-filled by `zeros` right before and only read after the last write
+// (tfjs never sees the writes; nothing else holds it).
 
-/** hx0 = (0 | x_0). */
-register('HrlmgGruInit', (inputs, attrs, io) => {
-  const B = attrs.B as number, H = attrs.H as number, E = attrs.E as number;
-  io.out([1, B, H + E]);
-  const [o] = io.alloc();
-  const X = io.view(inputs.X);
-  const W = H + E;
-  for (let b = 0; b < B; b++) {
-    const ob = b * W;
-    for (let j = 0; j < H; j++) o[ob + j] = 0;
-    const xb = b * E;
-    for (let e = 0; e < E; e++) o[ob + H + e] = X[xb + e];
-  }
-  return io.infos();
-});
+function simdFor(io: IO, H: number): SimdKernels | null {
+  if (!io.wasmBackend || H % 4 !== 0) return null;
+  return simdKernels(io.wasmMemory());
+}
 
-/** a2 = 2 (gin_t + r * ghn): the doubled argument of n = tanh(a) = 2 sig(2a) - 1. ghn is [B, H] or the bias row [H] (h = 0). */
-register('HrlmgGruA', (inputs, attrs, io) => {
-  const B = attrs.B as number, H = attrs.H as number, t = attrs.t as number;
-  const rowGhn = attrs.rowGhn as boolean;
-  io.out([1, B, H]);
-  const [o] = io.alloc();
-  const gin = io.view(inputs.gin), rz = io.view(inputs.rz), ghn = io.view(inputs.ghn);
-  const H2 = 2 * H;
-  const g0 = t * B * H;
-  for (let b = 0; b < B; b++) {
-    const ob = b * H, rb = b * H2, gb = rowGhn ? 0 : ob;
-    for (let j = 0; j < H; j++) o[ob + j] = 2 * (gin[g0 + ob + j] + rz[rb + j] * ghn[gb + j]);
-  }
-  return io.infos();
-});
-
-/** h' = n + z (h - n), n = 2 s - 1 (masked rows keep h); also hx' = (h' | x_{t+1}) unless last. */
-register('HrlmgGruH', (inputs, attrs, io) => {
-  const B = attrs.B as number, H = attrs.H as number, E = attrs.E as number, t = attrs.t as number;
-  const last = attrs.last as boolean;
-  const mask = attrs.mask as Uint8Array | null;
-  io.out([1, B, H]);
-  if (!last) io.out([1, B, H + E]);
-  const outs = io.alloc();
-  const o = outs[0];
-  const ox = last ? null : outs[1];
-  const s = io.view(inputs.s), rz = io.view(inputs.rz);
-  const h = inputs.h ? io.view(inputs.h) : null;
-  const X = ox ? io.view(inputs.X) : null;
-  const H2 = 2 * H, W = H + E;
-  for (let b = 0; b < B; b++) {
-    const ob = b * H, zb = b * H2 + H;
-    if (mask && mask[b] === 0) {
-      if (h) for (let j = 0; j < H; j++) o[ob + j] = h[ob + j];
-      else for (let j = 0; j < H; j++) o[ob + j] = 0;
-    } else if (h) {
-      for (let j = 0; j < H; j++) {
-        const n = 2 * s[ob + j] - 1;
-        o[ob + j] = n + rz[zb + j] * (h[ob + j] - n);
-      }
-    } else {
-      for (let j = 0; j < H; j++) {
-        const n = 2 * s[ob + j] - 1;
-        o[ob + j] = n - rz[zb + j] * n;
-      }
-    }
-    if (ox && X) {
-      const xb = b * W;
-      for (let j = 0; j < H; j++) ox[xb + j] = o[ob + j];
-      const xs = ((t + 1) * B + b) * E;
-      for (let e = 0; e < E; e++) ox[xb + H + e] = X[xs + e];
-    }
-  }
+/** Zero-filled tensors of the given shapes. */
+register('HrlmgZeros', (_inputs, attrs, io) => {
+  for (const s of attrs.shapes as number[][]) io.out(s);
+  for (const o of io.alloc()) o.fill(0);
   return io.infos();
 });
 
 /**
- * Backward of one GRU step. dh = dhA + dhB (gradient w.r.t. h'_t). Outputs
- *   G [B, 3H] = (da_r | da_z | d ghn), dA [B, H] = da_n (w.r.t. the tanh argument a), dhz [B, H]
- *   = the part of dh_{t-1} that does not go through the gates (z dh, or dh on masked rows).
- * n = 2s - 1, h - n from hprev (null: h = 0); 1 - n^2 = 4 s (1 - s).
+ * One GRU step after its matmuls: gh = h Wh [B, 3H] (absent at h = 0), GI = X Wi + bi [K, 3H]
+ * (this step = rows t*B..), bh [3H]:
+ *   r = sig(gi_r + gh_r + bh_r), z = sig(gi_z + gh_z + bh_z), a = gi_n + r (gh_n + bh_n),
+ *   s = sig(2a), n = tanh(a) = 2s - 1, h' = n + z (h - n); masked rows keep h.
+ * Outputs rz [B, 2H] = (r | z), s [B, H], h' [B, H]; with Hp (not at the last step), h' also
+ * into rows (t+1)*B.. of Hp (in place).
+ */
+register('HrlmgGruStep', (inputs, attrs, io) => {
+  const B = attrs.B as number, H = attrs.H as number, t = attrs.t as number;
+  io.out([1, B, 2 * H]);
+  io.out([1, B, H]);
+  io.out([1, B, H]);
+  io.alloc();
+  const simd = simdFor(io, H);
+  if (simd) {
+    const [rz, s, ho] = io.infos();
+    const p = (k: string) => (inputs[k] ? io.ptr(inputs[k]) : 0);
+    simd.gruStep(
+      io.ptr(rz), io.ptr(s), io.ptr(ho), p('gh'), io.ptr(inputs.GI) + t * B * 3 * H * 4, io.ptr(inputs.bh), p('h'),
+      inputs.Hp ? io.ptr(inputs.Hp) + (t + 1) * B * H * 4 : 0,
+      inputs.M ? io.ptr(inputs.M) + t * B * 4 : 0,
+      B, H * 4,
+    );
+    return io.infos();
+  }
+  const [RZ, S, O] = io.outViews();
+  const GI = io.view(inputs.GI), bh = io.view(inputs.bh);
+  const gh = inputs.gh ? io.view(inputs.gh) : null;
+  const h = inputs.h ? io.view(inputs.h) : null;
+  const Hp = inputs.Hp ? io.view(inputs.Hp) : null;
+  const M = inputs.M ? io.view(inputs.M) : null;
+  const H2 = 2 * H, H3 = 3 * H;
+  const sig = (x: number) => 1 / (1 + Math.exp(-x));
+  for (let b = 0; b < B; b++) {
+    const gb = (t * B + b) * H3, hb = b * H3, ob = b * H, rb = b * H2;
+    for (let j = 0; j < H; j++) {
+      const r = sig(GI[gb + j] + (gh ? gh[hb + j] : 0) + bh[j]);
+      const z = sig(GI[gb + H + j] + (gh ? gh[hb + H + j] : 0) + bh[H + j]);
+      const ghn = (gh ? gh[hb + H2 + j] : 0) + bh[H2 + j];
+      const sv = sig(2 * (GI[gb + H2 + j] + r * ghn));
+      const n = 2 * sv - 1;
+      const hv = h ? h[ob + j] : 0;
+      RZ[rb + j] = r;
+      RZ[rb + H + j] = z;
+      S[ob + j] = sv;
+      O[ob + j] = M && M[t * B + b] === 0 ? hv : n + z * (hv - n);
+    }
+  }
+  if (Hp) Hp.set(O, (t + 1) * B * H);
+  return io.infos();
+});
+
+/**
+ * Backward of one GRU step. dh = dhA + dhB (gradient w.r.t. h'_t). Outputs G [B, 3H] = (da_r |
+ * da_z | d ghn), A [B, H] = da_n (w.r.t. the tanh argument a) and dhz [B, H] = the part of
+ * dh_{t-1} that does not go through the gates (z dh, or dh on masked rows).
+ * n = 2s - 1, ghn = gh_n + bh_n (gh absent: h = 0), h_{t-1} = rows t*B.. of Hp (absent: h = 0),
+ * 1 - n^2 = 4 s (1 - s).
  */
 register('HrlmgGruB', (inputs, attrs, io) => {
-  const B = attrs.B as number, H = attrs.H as number;
-  const rowGhn = attrs.rowGhn as boolean;
-  const mask = attrs.mask as Uint8Array | null;
+  const B = attrs.B as number, H = attrs.H as number, t = attrs.t as number;
   io.out([1, B, 3 * H]);
   io.out([1, B, H]);
   io.out([1, B, H]);
-  const [G, A, D] = io.alloc();
+  io.alloc();
+  const simd = simdFor(io, H);
+  if (simd) {
+    const [g, a, d] = io.infos();
+    const p = (k: string) => (inputs[k] ? io.ptr(inputs[k]) : 0);
+    simd.gruB(
+      io.ptr(g), io.ptr(a), io.ptr(d), io.ptr(inputs.dhA), p('dhB'),
+      io.ptr(inputs.rz), p('gh'), io.ptr(inputs.bh), io.ptr(inputs.s), inputs.Hp ? io.ptr(inputs.Hp) + t * B * H * 4 : 0,
+      inputs.M ? io.ptr(inputs.M) + t * B * 4 : 0,
+      B, H * 4,
+    );
+    return io.infos();
+  }
+  const [G, A, D] = io.outViews();
   const dA = io.view(inputs.dhA);
   const dB = inputs.dhB ? io.view(inputs.dhB) : null;
-  const rz = io.view(inputs.rz), ghn = io.view(inputs.ghn), s = io.view(inputs.s);
-  const hp = inputs.hprev ? io.view(inputs.hprev) : null;
+  const rz = io.view(inputs.rz), s = io.view(inputs.s), bh = io.view(inputs.bh);
+  const gh = inputs.gh ? io.view(inputs.gh) : null;
+  const hp = inputs.Hp ? io.view(inputs.Hp) : null;
+  const h0 = t * B * H; // h_{t-1} = rows t*B.. of Hp
+  const M = inputs.M ? io.view(inputs.M) : null;
   const H2 = 2 * H, H3 = 3 * H;
   for (let b = 0; b < B; b++) {
-    const ob = b * H, rb = b * H2, gb = b * H3, hb = rowGhn ? 0 : ob;
-    if (mask && mask[b] === 0) {
+    const ob = b * H, rb = b * H2, gb = b * H3;
+    if (M && M[t * B + b] === 0) {
       for (let j = 0; j < H; j++) {
         D[ob + j] = dB ? dA[ob + j] + dB[ob + j] : dA[ob + j];
         A[ob + j] = 0;
@@ -324,10 +353,11 @@ register('HrlmgGruB', (inputs, attrs, io) => {
       const dh = dB ? dA[ob + j] + dB[ob + j] : dA[ob + j];
       const r = rz[rb + j], z = rz[rb + H + j], sv = s[ob + j];
       const n = 2 * sv - 1;
-      const hv = hp ? hp[ob + j] : 0;
+      const hv = hp ? hp[h0 + ob + j] : 0;
       const da = dh * (1 - z) * 4 * sv * (1 - sv);
       const dz = dh * (hv - n);
-      G[gb + j] = da * ghn[hb + j] * r * (1 - r);
+      const ghn = (gh ? gh[gb + H2 + j] : 0) + bh[H2 + j];
+      G[gb + j] = da * ghn * r * (1 - r);
       G[gb + H + j] = dz * z * (1 - z);
       G[gb + H2 + j] = da * r;
       A[ob + j] = da;
@@ -338,81 +368,125 @@ register('HrlmgGruB', (inputs, attrs, io) => {
 });
 
 /**
- * Stack the per-step backward outputs for the weight gradients (steps on columns, transposed):
- *   DrzT [2H, T*B] (da_r | da_z)^T, DanT [H, T*B], DghnT [H, T*B], Hprev [T*B, H] (h_{t-1}; 0 for t = 0),
- *   bias [1, 4H] = column sums (d b_rz | d b_in | d b_hn), summed in double precision.
- * Inputs: G0..G{T-1}, A0..A{T-1}, P1..P{T-1} (= h_0 .. h_{T-2}).
+ * The per-step backward outputs stacked for the weight gradients, steps on the columns:
+ * DiT [3H, K] = (da_r; da_z; da_n), DhT [3H, K] = (da_r; da_z; d ghn), step t in columns
+ * t*B .. t*B+B-1, columns from T*B to K zero. Inputs G0.., A0.. (see HrlmgGruB).
  */
-register('HrlmgGruAssemble', (inputs, attrs, io) => {
-  const B = attrs.B as number, H = attrs.H as number, T = attrs.T as number;
-  const K = T * B, H2 = 2 * H, H3 = 3 * H;
-  io.out([1, H2, K]);
-  io.out([1, H, K]);
-  io.out([1, H, K]);
-  io.out([1, K, H]);
-  io.out([1, 1, 4 * H]);
-  const [Drz, Dan, Dgh, Hp, bias] = io.alloc();
-  const sums = new Float64Array(4 * H);
+register('HrlmgGruStack', (inputs, attrs, io) => {
+  const B = attrs.B as number, H = attrs.H as number, T = attrs.T as number, K = attrs.K as number;
+  const H2 = 2 * H, H3 = 3 * H;
+  io.out([1, H3, K]);
+  io.out([1, H3, K]);
+  const [Di, Dh] = io.alloc();
+  if (K > T * B) {
+    for (let j = 0; j < H3; j++) {
+      Di.fill(0, j * K + T * B, (j + 1) * K);
+      Dh.fill(0, j * K + T * B, (j + 1) * K);
+    }
+  }
+  const simd = simdFor(io, H);
+  if (simd) {
+    const [di, dh] = io.infos();
+    for (let t = 0; t < T; t++) simd.stackT(io.ptr(di), io.ptr(dh), io.ptr(inputs['G' + t]), io.ptr(inputs['A' + t]), B, H * 4, K * 4, t * B * 4);
+    return io.infos();
+  }
+  const TILE = 16; // transpose in row tiles: column-strided writes one at a time thrash the cache
   for (let t = 0; t < T; t++) {
     const G = io.view(inputs['G' + t]), A = io.view(inputs['A' + t]);
     const c0 = t * B;
-    for (let b = 0; b < B; b++) {
-      const gb = b * H3, ab = b * H, col = c0 + b;
-      for (let j = 0; j < H2; j++) {
-        const v = G[gb + j];
-        Drz[j * K + col] = v;
-        sums[j] += v;
+    for (let b0 = 0; b0 < B; b0 += TILE) {
+      const b1 = Math.min(B, b0 + TILE);
+      for (let j = 0; j < H3; j++) {
+        const ob = j * K + c0;
+        for (let b = b0; b < b1; b++) {
+          const v = G[b * H3 + j];
+          if (j < H2) Di[ob + b] = v;
+          Dh[ob + b] = v;
+        }
       }
       for (let j = 0; j < H; j++) {
-        const v = G[gb + H2 + j];
-        Dgh[j * K + col] = v;
-        sums[H3 + j] += v;
-        const a = A[ab + j];
-        Dan[j * K + col] = a;
-        sums[H2 + j] += a;
+        const ob = (H2 + j) * K + c0;
+        for (let b = b0; b < b1; b++) Di[ob + b] = A[b * H + j];
       }
     }
-    if (t === 0) Hp.fill(0, 0, B * H);
-    else Hp.set(io.view(inputs['P' + t]).subarray(0, B * H), t * B * H);
   }
-  for (let j = 0; j < 4 * H; j++) bias[j] = sums[j];
   return io.infos();
 });
 
-export function gruInit(X: T, B: number, H: number, E: number): T {
-  return run('HrlmgGruInit', { X }, { B, H, E }) as T;
-}
+/** Row sums of a [R, C] and b [R, C] -> [1, 1, 2R] (d bi | d bh). */
+register('HrlmgRowSums', (inputs, _attrs, io) => {
+  const a = inputs.a, R = a.shape[a.shape.length - 2], C = a.shape[a.shape.length - 1];
+  io.out([1, 1, 2 * R]);
+  io.alloc();
+  const simd = io.wasmBackend ? simdKernels(io.wasmMemory()) : null;
+  const [o] = io.infos();
+  if (simd) {
+    simd.rowSum(io.ptr(o), io.ptr(inputs.a), R, C * 4);
+    simd.rowSum(io.ptr(o) + R * 4, io.ptr(inputs.b), R, C * 4);
+    return io.infos();
+  }
+  const [out] = io.outViews();
+  [io.view(inputs.a), io.view(inputs.b)].forEach((v, k) => {
+    for (let r = 0; r < R; r++) {
+      let acc = 0;
+      for (let c = 0, i = r * C; c < C; c++, i++) acc += v[i];
+      out[k * R + r] = acc;
+    }
+  });
+  return io.infos();
+});
 
-export function gruA(gin: T, rz: T, ghn: T, t: number, B: number, H: number, rowGhn: boolean): T {
-  return run('HrlmgGruA', { gin, rz, ghn }, { t, B, H, rowGhn }) as T;
-}
-
-/** Returns [h'] or [h', hx']. */
-export function gruH(s: T, rz: T, h: T | null, X: T, t: number, B: number, H: number, E: number, last: boolean, mask: Uint8Array | null): T[] {
-  const inputs: Record<string, T> = { s, rz, X };
-  if (h) inputs.h = h;
-  const out = run('HrlmgGruH', inputs, { t, B, H, E, last, mask });
+export function zeros(shapes: number[][]): T[] {
+  const out = run('HrlmgZeros', {}, { shapes });
   return Array.isArray(out) ? out : [out];
 }
 
-/** Returns [G, dA, dhz]. */
-export function gruB(dhA: T, dhB: T | null, rz: T, ghn: T, s: T, hprev: T | null, B: number, H: number, rowGhn: boolean, mask: Uint8Array | null): T[] {
-  const inputs: Record<string, T> = { dhA, rz, ghn, s };
-  if (dhB) inputs.dhB = dhB;
-  if (hprev) inputs.hprev = hprev;
-  return run('HrlmgGruB', inputs, { B, H, rowGhn, mask }) as T[];
+/** Returns [rz, s, h']; writes h' into Hp (if given) in place. gh: null at h = 0. */
+export function gruStep(gh: T | null, GI: T, bh: T, h: T | null, Hp: T | null, M: T | null, t: number, B: number, H: number): T[] {
+  const inputs: Record<string, T> = { GI, bh };
+  if (gh) inputs.gh = gh;
+  if (h) inputs.h = h;
+  if (Hp) inputs.Hp = Hp;
+  if (M) inputs.M = M;
+  return run('HrlmgGruStep', inputs, { t, B, H }) as T[];
 }
 
-/** Returns [DrzT, DanT, DghnT, Hprev, bias]. */
-export function gruAssemble(G: T[], A: T[], hs: T[], B: number, H: number): T[] {
-  const T = G.length;
+/** Returns [G, A, dhz]. gh, Hp: null at t = 0 (h_{t-1} = 0). */
+export function gruB(dhA: T, dhB: T | null, rz: T, gh: T | null, bh: T, s: T, Hp: T | null, M: T | null, t: number, B: number, H: number): T[] {
+  const inputs: Record<string, T> = { dhA, rz, bh, s };
+  if (dhB) inputs.dhB = dhB;
+  if (gh) inputs.gh = gh;
+  if (Hp) inputs.Hp = Hp;
+  if (M) inputs.M = M;
+  return run('HrlmgGruB', inputs, { t, B, H }) as T[];
+}
+
+/** The wasm SIMD sigmoid on x (for tests); null when the SIMD kernels are not in use. */
+export function simdSigmoid(x: T): T | null {
+  return tf.getBackend() === 'wasm' && x.size % 4 === 0 ? (run('HrlmgSigTest', { x }) as T) : null;
+}
+
+register('HrlmgSigTest', (inputs, _attrs, io) => {
+  io.out(inputs.x.shape);
+  io.alloc();
+  const simd = io.wasmBackend ? simdKernels(io.wasmMemory()) : null;
+  if (!simd) throw new Error('HrlmgSigTest: no SIMD kernels');
+  simd.sigTest(io.ptr(io.infos()[0]), io.ptr(inputs.x), inputs.x.shape.reduce((a, b) => a * b, 1) * 4);
+  return io.infos();
+});
+
+/** Returns [DiT, DhT] [1, 3H, K] from the per-step G_t, A_t. */
+export function gruStack(G: T[], A: T[], B: number, H: number, K: number): T[] {
   const inputs: Record<string, T> = {};
-  for (let t = 0; t < T; t++) {
-    inputs['G' + t] = G[t];
+  G.forEach((g, t) => {
+    inputs['G' + t] = g;
     inputs['A' + t] = A[t];
-    if (t > 0) inputs['P' + t] = hs[t - 1];
-  }
-  return run('HrlmgGruAssemble', inputs, { B, H, T }) as T[];
+  });
+  return run('HrlmgGruStack', inputs, { B, H, T: G.length, K }) as T[];
+}
+
+export function rowSums(a: T, b: T): T {
+  return run('HrlmgRowSums', { a, b }) as T;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,9 +502,12 @@ register('HrlmgTranspose', (inputs, attrs, io) => {
   const outs = io.alloc();
   const o = outs[0];
   const v = io.view(x);
-  for (let i = 0; i < R; i++) {
-    const ib = i * C;
-    for (let j = 0; j < C; j++) o[j * R + i] = v[ib + j];
+  for (let i0 = 0; i0 < R; i0 += 16) {
+    const i1 = Math.min(R, i0 + 16); // row tiles: column-strided writes one at a time thrash the cache
+    for (let j = 0; j < C; j++) {
+      const ob = j * R;
+      for (let i = i0; i < i1; i++) o[ob + i] = v[i * C + j];
+    }
   }
   if (withSum) {
     const s = outs[1];

@@ -124,7 +124,10 @@ export class ParamSet {
     return this;
   }
 
-  /** Current weight blocks (fast path). Valid until the next change of the weights. */
+  /**
+   * Current weight blocks (fast path). Valid until the next change of the weights. Blocks marked
+   * `backward` are null in a non-trainable set.
+   */
   blocks(): tf.Tensor[] {
     void this.flat;
     if (!this.blockTensors) throw new UsageError('ParamSet: weight blocks need the wasm or cpu backend');
@@ -210,11 +213,14 @@ export class ParamSet {
   private refresh(): void {
     for (const v of this.views.values()) v.dispose();
     this.views.clear();
-    if (this.blockTensors) for (const b of this.blockTensors) b.dispose();
+    if (this.blockTensors) for (const b of this.blockTensors) b?.dispose();
     this.blockTensors = null;
     if (!this.flatVar || !customKernelsAvailable()) return;
     const flat = this.flatVar;
-    this.blockTensors = this.blockSpecs.length ? gather(flat, this.blockSpecs).map((b) => tf.keep(b)) : [];
+    const need = this.blockSpecs.map((b, i) => (this.trainable || !b.backward ? i : -1)).filter((i) => i >= 0);
+    const got = need.length ? gather(flat, need.map((i) => this.blockSpecs[i])).map((b) => tf.keep(b)) : [];
+    this.blockTensors = new Array(this.blockSpecs.length).fill(null);
+    need.forEach((i, k) => ((this.blockTensors as tf.Tensor[])[i] = got[k]));
   }
 
   private checkSameLayout(src: ParamSet): void {
@@ -233,7 +239,7 @@ export class ParamSet {
     this.disposed = true;
     for (const v of this.views.values()) v.dispose();
     this.views.clear();
-    if (this.blockTensors) for (const b of this.blockTensors) b.dispose();
+    if (this.blockTensors) for (const b of this.blockTensors) b?.dispose();
     this.blockTensors = null;
     this.flatVar?.dispose();
     this.flatVar = null;

@@ -61,6 +61,7 @@ export abstract class StateItemNet {
     this.ws = new Dense(this.params, 'ws', c.H, c.hidden, rng, { bias: false });
     this.we = new Dense(this.params, 'we', c.E, c.hidden, rng);
     this.out = new Dense(this.params, 'out', c.hidden, outDim, rng);
+    this.params.seal();
     this.opt = new Adam(this.params, { lr: c.lr, beta1: c.adamBeta1, beta2: c.adamBeta2, eps: c.adamEps });
   }
 

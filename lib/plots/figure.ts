@@ -77,7 +77,6 @@ export function withAlpha(hex: string, alpha: number): string {
 export function baseLayout(title: string | undefined, extra: Layout = {}): Layout {
   return {
     ...(title ? { title: { text: title, x: 0.5, xanchor: 'center' } } : {}),
-    template: undefined,
     font: { family: 'Helvetica, Arial, sans-serif', size: 13 },
     paper_bgcolor: '#ffffff',
     plot_bgcolor: '#ffffff',

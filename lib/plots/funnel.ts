@@ -1,10 +1,9 @@
 /**
  * The data's funnel (paper App. D, Table 1): impressions, clicks and orders per day, and the click
- * rate and orders per click beside a reference (e.g. the paper's Table 1 figures). Plus small
- * generic charts (histogram, bars, lines) for exploring a log in notebooks.
+ * rate and orders per click beside a reference (e.g. the paper's Table 1 figures).
  */
 import { UsageError } from '../util/errors';
-import { baseLayout, colorFor, Figure, PALETTE, Trace } from './figure';
+import { baseLayout, Figure, PALETTE, Trace } from './figure';
 import { grid } from './grid';
 
 export interface FunnelDay {
@@ -31,7 +30,8 @@ export const PAPER_TABLE1: FunnelReference[] = [
 
 /**
  * (a) impressions / clicks / orders per day (log scale: they span three orders of magnitude);
- * (b) click rate and orders per click per day, beside the references (hatched bars).
+ * (b) click rate and orders per click per day, beside the references (hatched bars); with more than
+ *     4 days, lines over the days with the references as dashed horizontal lines.
  */
 export function funnel(days: FunnelDay[], o: { reference?: FunnelReference[]; title?: string; height?: number } = {}): Figure {
   if (!days.length) throw new UsageError('funnel: no days');
@@ -47,6 +47,8 @@ export function funnel(days: FunnelDay[], o: { reference?: FunnelReference[]; ti
     yAxis: [{ type: 'log', dtick: 1 }, { tickformat: '.1%', rangemode: 'tozero' }],
   });
   const x = days.map((d) => d.day);
+  /** More than 4 days: no value labels on the bars, rates as lines. */
+  const many = days.length > 4;
   const data: Trace[] = [];
   const stages: Array<[string, (d: FunnelDay) => number, string]> = [
     ['impressions', (d) => d.impressions, '#9ecae1'],
@@ -59,155 +61,60 @@ export function funnel(days: FunnelDay[], o: { reference?: FunnelReference[]; ti
       name,
       x,
       y: days.map(f),
-      text: days.map((d) => f(d).toLocaleString('en-US')),
-      textposition: 'outside',
-      cliponaxis: false,
+      ...(many ? {} : { text: days.map((d) => f(d).toLocaleString('en-US')), textposition: 'outside', cliponaxis: false }),
       marker: { color },
       legendgroup: 'counts',
       ...g.ref(0, 0),
     });
   }
-  const rateX = ['click rate', 'orders per click'];
-  days.forEach((d, i) => {
-    const y = [d.impressions ? d.clicks / d.impressions : null, d.clicks ? d.orders / d.clicks : null];
-    data.push({
-      type: 'bar',
-      name: d.day,
-      x: rateX,
-      y,
-      text: y.map((v) => (v === null ? '' : `${(100 * v).toFixed(2)}%`)),
-      textposition: 'outside',
-      textfont: { size: 11 },
-      cliponaxis: false,
-      marker: { color: PALETTE[(i + 1) % PALETTE.length] },
-      legendgroup: 'rates',
-      ...g.ref(0, 1),
+  if (many) {
+    // many days: the rates as lines over the days, references as dashed horizontal lines
+    const rate = (d: FunnelDay, k: 0 | 1): number | null => (k === 0 ? (d.impressions ? d.clicks / d.impressions : null) : d.clicks ? d.orders / d.clicks : null);
+    (['click rate', 'orders per click'] as const).forEach((name, k) => {
+      const color = PALETTE[k === 0 ? 0 : 3];
+      data.push({ type: 'scatter', mode: 'lines+markers', name, x, y: days.map((d) => rate(d, k as 0 | 1)), line: { color, width: 2 }, marker: { color, size: 7 }, legendgroup: 'rates', ...g.ref(0, 1) });
+      (o.reference ?? []).forEach((r, i) => {
+        const v = k === 0 ? r.clickRate : r.orderPerClick;
+        data.push({ type: 'scatter', mode: 'lines', name: `${r.label}: ${name}`, x: [x[0], x[x.length - 1]], y: [v, v], line: { color, width: 1, dash: i === 0 ? 'dash' : 'dot' }, legendgroup: 'rates', ...g.ref(0, 1) });
+      });
     });
-  });
-  (o.reference ?? []).forEach((r, i) => {
-    const y = [r.clickRate, r.orderPerClick];
-    data.push({
-      type: 'bar',
-      name: r.label,
-      x: rateX,
-      y,
-      text: y.map((v) => `${(100 * v).toFixed(2)}%`),
-      textposition: 'outside',
-      textfont: { size: 11 },
-      cliponaxis: false,
-      marker: { color: '#ffffff', line: { color: PALETTE[(i + 1) % PALETTE.length], width: 2 }, pattern: { shape: '/', fgcolor: PALETTE[(i + 1) % PALETTE.length] } },
-      legendgroup: 'rates',
-      ...g.ref(0, 1),
+  } else {
+    const rateX = ['click rate', 'orders per click'];
+    days.forEach((d, i) => {
+      const y = [d.impressions ? d.clicks / d.impressions : null, d.clicks ? d.orders / d.clicks : null];
+      data.push({
+        type: 'bar',
+        name: d.day,
+        x: rateX,
+        y,
+        text: y.map((v) => (v === null ? '' : `${(100 * v).toFixed(2)}%`)),
+        textposition: 'outside',
+        textfont: { size: 11 },
+        cliponaxis: false,
+        marker: { color: PALETTE[(i + 1) % PALETTE.length] },
+        legendgroup: 'rates',
+        ...g.ref(0, 1),
+      });
     });
-  });
+    (o.reference ?? []).forEach((r, i) => {
+      const y = [r.clickRate, r.orderPerClick];
+      data.push({
+        type: 'bar',
+        name: r.label,
+        x: rateX,
+        y,
+        text: y.map((v) => `${(100 * v).toFixed(2)}%`),
+        textposition: 'outside',
+        textfont: { size: 11 },
+        cliponaxis: false,
+        marker: { color: '#ffffff', line: { color: PALETTE[(i + 1) % PALETTE.length], width: 2 }, pattern: { shape: '/', fgcolor: PALETTE[(i + 1) % PALETTE.length] } },
+        legendgroup: 'rates',
+        ...g.ref(0, 1),
+      });
+    });
+  }
   return {
     data,
     layout: baseLayout(o.title ?? 'Funnel per day (paper Table 1)', { ...g.layout, barmode: 'group', height: o.height ?? 480, legend: { orientation: 'v', x: 1.02, xanchor: 'left', y: 1, yanchor: 'top' } }),
   };
-}
-
-export interface ChartOptions {
-  title?: string;
-  xTitle?: string;
-  yTitle?: string;
-  height?: number;
-  /** y axis type. */
-  yType?: 'linear' | 'log';
-  /** Plotly tick format of y, e.g. '.1%'. */
-  yFormat?: string;
-}
-
-function single(o: ChartOptions, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const g = grid(1, 1, { xTitles: o.xTitle, yTitles: o.yTitle, yAxis: { ...(o.yType ? { type: o.yType } : {}), ...(o.yFormat ? { tickformat: o.yFormat } : {}) } });
-  return baseLayout(o.title, { ...g.layout, height: o.height ?? 400, ...extra });
-}
-
-/**
- * Histogram(s) of raw values, binned here (not by plotly) so the figure stays small for millions of
- * values: `bins` equal-width bins over [min, max] of all series (integers get unit-aligned bins when
- * the range is small). Several series are overlaid translucently.
- */
-export function histogram(series: Record<string, ArrayLike<number>>, o: ChartOptions & { bins?: number; density?: boolean } = {}): Figure {
-  const names = Object.keys(series);
-  if (!names.length) throw new UsageError('histogram: no series');
-  let lo = Infinity;
-  let hi = -Infinity;
-  let allInt = true;
-  for (const n of names) {
-    const v = series[n];
-    for (let i = 0; i < v.length; i++) {
-      const x = v[i];
-      if (!Number.isFinite(x)) continue;
-      if (x < lo) lo = x;
-      if (x > hi) hi = x;
-      if (allInt && !Number.isInteger(x)) allInt = false;
-    }
-  }
-  if (!Number.isFinite(lo)) throw new UsageError('histogram: no finite values');
-  let bins = Math.max(1, Math.floor(o.bins ?? 40));
-  let width: number;
-  if (allInt && hi - lo + 1 <= bins) {
-    bins = hi - lo + 1;
-    width = 1;
-    lo -= 0.5;
-  } else {
-    width = hi > lo ? (hi - lo) / bins : 1;
-    if (allInt) width = Math.max(1, Math.ceil(width));
-    if (allInt) lo -= 0.5;
-  }
-  const centers = Array.from({ length: bins }, (_, b) => lo + (b + 0.5) * width);
-  const data: Trace[] = names.map((name, k) => {
-    const v = series[name];
-    const counts = new Array<number>(bins).fill(0);
-    let n = 0;
-    for (let i = 0; i < v.length; i++) {
-      const x = v[i];
-      if (!Number.isFinite(x)) continue;
-      counts[Math.min(bins - 1, Math.max(0, Math.floor((x - lo) / width)))]++;
-      n++;
-    }
-    const y = o.density ? counts.map((c) => (n ? c / n : 0)) : counts;
-    return {
-      type: 'bar',
-      name,
-      x: centers,
-      y,
-      width: centers.map(() => width),
-      marker: { color: colorFor(name, k), opacity: names.length > 1 ? 0.55 : 0.85, line: { width: 0 } },
-      showlegend: names.length > 1,
-    };
-  });
-  return { data, layout: single({ yTitle: o.density ? 'share' : 'count', ...o }, { barmode: 'overlay', bargap: 0 }) };
-}
-
-/** Grouped bars: categories on x, one trace per series. Values may carry error half-widths via `errors`. */
-export function barChart(x: Array<string | number>, series: Record<string, ArrayLike<number>>, o: ChartOptions & { errors?: Record<string, ArrayLike<number>> } = {}): Figure {
-  const names = Object.keys(series);
-  const data: Trace[] = names.map((name, k) => {
-    const y = Array.from(series[name], (v) => (Number.isFinite(v) ? v : null));
-    if (y.length !== x.length) throw new UsageError(`barChart: series '${name}' has ${y.length} values for ${x.length} categories`);
-    const err = o.errors?.[name];
-    return {
-      type: 'bar',
-      name,
-      x: [...x],
-      y,
-      marker: { color: colorFor(name, k) },
-      ...(err ? { error_y: { type: 'data', array: Array.from(err), visible: true, color: '#222', thickness: 1.5, width: 4 } } : {}),
-      showlegend: names.length > 1,
-    };
-  });
-  return { data, layout: single(o, { barmode: 'group' }) };
-}
-
-/** Lines (with markers when short): one trace per series over shared x. */
-export function lineChart(x: number[], series: Record<string, ArrayLike<number>>, o: ChartOptions = {}): Figure {
-  const names = Object.keys(series);
-  const data: Trace[] = names.map((name, k) => {
-    const y = Array.from(series[name], (v) => (Number.isFinite(v) ? v : null));
-    if (y.length !== x.length) throw new UsageError(`lineChart: series '${name}' has ${y.length} values for ${x.length} x values`);
-    const color = colorFor(name, k);
-    return { type: 'scatter', mode: x.length > 40 ? 'lines' : 'lines+markers', name, x: [...x], y, line: { color, width: 2 }, marker: { color, size: 6 }, showlegend: names.length > 1 };
-  });
-  return { data, layout: single(o) };
 }

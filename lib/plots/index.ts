@@ -8,6 +8,8 @@
  *   sensitivity      Fig. 9-12  a metric vs alpha or M
  *   fidelity*        Sec. 4.1   simulator calibration curves and confusion heatmaps vs the baseline
  *   funnel           Table 1    impressions / clicks / orders per day, funnel rates
+ *   histogram, barChart, lineChart   generic charts for notebooks
+ *   showFigure, showTable            inline display in tslab notebooks
  */
 export * from './figure';
 export * from './estimate';
@@ -17,6 +19,7 @@ export * from './bars';
 export * from './sensitivity';
 export * from './fidelity';
 export * from './funnel';
+export * from './charts';
 export * from './html';
 export * from './png';
 export * from './show';

@@ -148,3 +148,21 @@ export async function figurePng(fig: Figure, pngPath: string, o: PngOptions = {}
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
+
+export interface SavedFigure {
+  html: string;
+  /** The PNG result; null when not requested. */
+  png: PngResult | null;
+}
+
+/**
+ * Save a figure as `<base>.html` (standalone, offline) and, unless `png: false`, `<base>.png` (when
+ * Chromium is available; otherwise `png.ok` is false with the reason). Both written atomically.
+ */
+export async function saveFigure(base: string, fig: Figure, o: PngOptions & { png?: boolean; title?: string } = {}): Promise<SavedFigure> {
+  const html = writeFigureHtml(`${base}.html`, fig, { title: o.title });
+  if (o.png === false) return { html, png: null };
+  const w = o.width ?? (typeof fig.layout.width === 'number' ? fig.layout.width : 1000);
+  const h = o.height ?? (typeof fig.layout.height === 'number' ? fig.layout.height : 600);
+  return { html, png: await renderPng(html, `${base}.png`, { ...o, width: w, height: h }) };
+}

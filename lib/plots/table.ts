@@ -46,15 +46,16 @@ export function formatCell(v: unknown, col: string, o: TableOptions = {}): strin
 }
 
 /** Rows (objects) or a DataFrame -> column names and row arrays. */
-export function tableRows(x: Array<Record<string, unknown>> | FrameLike): { columns: string[]; rows: unknown[][] } {
+export function tableRows(x: readonly object[] | FrameLike): { columns: string[]; rows: unknown[][] } {
   if (isFrame(x)) return { columns: x.columns, rows: x.values };
+  const rows = x as ReadonlyArray<Record<string, unknown>>;
   const columns: string[] = [];
-  for (const r of x) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
-  return { columns, rows: x.map((r) => columns.map((c) => r[c])) };
+  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  return { columns, rows: rows.map((r) => columns.map((c) => r[c])) };
 }
 
 /** An HTML table (numbers right-aligned). */
-export function tableHtml(x: Array<Record<string, unknown>> | FrameLike, o: TableOptions = {}): string {
+export function tableHtml(x: readonly object[] | FrameLike, o: TableOptions = {}): string {
   const { columns, rows } = tableRows(x);
   const max = o.maxRows ?? 50;
   const shown = rows.slice(0, max);
@@ -70,7 +71,7 @@ export function tableHtml(x: Array<Record<string, unknown>> | FrameLike, o: Tabl
 }
 
 /** A plain-text table (for logs and tests). */
-export function tableText(x: Array<Record<string, unknown>> | FrameLike, o: TableOptions = {}): string {
+export function tableText(x: readonly object[] | FrameLike, o: TableOptions = {}): string {
   const { columns, rows } = tableRows(x);
   const cells = rows.slice(0, o.maxRows ?? 50).map((r) => r.map((v, j) => formatCell(v, columns[j], o)));
   const w = columns.map((c, j) => Math.max(c.length, ...cells.map((r) => r[j].length)));
@@ -79,7 +80,7 @@ export function tableText(x: Array<Record<string, unknown>> | FrameLike, o: Tabl
 }
 
 /** Display a table in the notebook (text/html). */
-export function showTable(x: Array<Record<string, unknown>> | FrameLike, o: TableOptions & { display?: NotebookDisplay } = {}): void {
+export function showTable(x: readonly object[] | FrameLike, o: TableOptions & { display?: NotebookDisplay } = {}): void {
   const display = o.display ?? (require('tslab') as { display: NotebookDisplay }).display;
   display.html(tableHtml(x, o));
 }

@@ -140,8 +140,11 @@ export class DivergenceGuard {
     if (!problems.length) return;
     const bad = nonFiniteWeights(this.agent);
     this.scans++;
-    // name the network whose weights went bad when there is one, else the statistic's network
-    const network = bad.length ? networkOf(bad[0].name) : problems[0][0];
+    // name the network of the first tripped statistic whose weights went bad (the critic's loss
+    // comes first: a NaN critic also spoils the actor's step), else the first bad network, else
+    // the statistic's network (huge but finite values)
+    const badNets = new Set(bad.map((b) => networkOf(b.name)));
+    const network = problems.find((p) => badNets.has(p[0]))?.[0] ?? (bad.length ? networkOf(bad[0].name) : problems[0][0]);
     throw this.error(network, problems.map((p) => p[1]).join(', '), updateStep, `${level} update ${updateStep}`, at, bad);
   }
 
@@ -155,16 +158,15 @@ export class DivergenceGuard {
     const level = network.startsWith('high') ? 'high' : 'low';
     const step = this.agent.updateCounts[level];
     const where = at ? `${network.startsWith('DNN') ? 'DNN' : `${level}-level`} update ${step}` : `checkpoint time (after ${step} ${level}-level updates)`;
-    throw this.error(network, `non-finite weights`, at ? step : 0, where, at, bad);
+    throw this.error(network, 'non-finite weights', at ? step : 0, where, at, bad);
   }
 
   private error(network: string, what: string, updateStep: number, where: string, at: UpdateAt | null, bad: { name: string; index: number; value: number }[]): DivergenceError {
     const loc = at ? ` (env step ${at.step}, session batch ${at.episode}, session step ${at.t})` : '';
-    const weights = bad.length
-      ? `; non-finite weights in ${bad.map((b) => `${b.name} (first at [${b.index}] = ${b.value})`).join(', ')}`
-      : '; all weights still finite';
+    const list = bad.map((b) => `${b.name} (first at [${b.index}] = ${b.value})`).join(', ');
+    const detail = what === 'non-finite weights' ? `non-finite weights in ${list}` : `${what}; ${bad.length ? `non-finite weights in ${list}` : 'all weights still finite'}`;
     return new DivergenceError(
-      `${network} diverged at ${where}${loc}: ${what}${weights}`,
+      `${network} diverged at ${where}${loc}: ${detail}`,
       network,
       what,
       updateStep,

@@ -12,8 +12,8 @@
  * process is gone (or its pid now belongs to a process started later: /proc start time, Linux);
  * a stale lock is broken under a second exclusive file (`.hrlmg-lock.break`) so two processes
  * cannot both break it and both win. A lock held on another host is never broken automatically.
- * The lock is released on release(), on normal process exit, and (via the `train` command's
- * handlers) on SIGINT/SIGTERM; after SIGKILL or a power cut it is found stale by the next run.
+ * The lock is released on release() and on any process exit that runs 'exit' handlers; after a
+ * kill (SIGKILL, SIGTERM, Ctrl-C) or a power cut the next run finds it stale and breaks it.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -59,27 +59,33 @@ export interface LockOptions {
   log?: (msg: string) => void;
 }
 
-/** Start time (clock ticks since boot) of process `pid` from /proc, or null when unavailable. */
-export function processStartTime(pid: number): number | null {
+/** Fields 3.. of /proc/<pid>/stat (Linux), or null when unavailable. */
+function procStat(pid: number): string[] | null {
   try {
     const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = s.slice(s.lastIndexOf(')') + 2).split(' '); // fields 3.. (comm may contain spaces)
-    const v = Number(rest[19]); // field 22: starttime
-    return Number.isFinite(v) ? v : null;
+    return s.slice(s.lastIndexOf(')') + 2).split(' '); // comm (field 2) may contain spaces
   } catch {
     return null;
   }
 }
 
-/** Whether process `pid` exists on this host (EPERM: exists, owned by someone else). */
+/** Start time (clock ticks since boot) of process `pid` from /proc, or null when unavailable. */
+export function processStartTime(pid: number): number | null {
+  const f = procStat(pid);
+  const v = f ? Number(f[19]) : NaN; // field 22: starttime
+  return Number.isFinite(v) ? v : null;
+}
+
+/** Whether process `pid` runs on this host (EPERM: exists, owned by someone else; a zombie is dead). */
 export function isProcessAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
+  const state = procStat(pid)?.[0]; // field 3: Z = zombie (killed, not yet reaped), X = dead
+  return state !== 'Z' && state !== 'X';
 }
 
 /** The holder recorded in a lock file; null when absent or unreadable. */

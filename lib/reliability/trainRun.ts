@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { backendInfo, initBackend } from '../backend';
 import { writeJsonAtomic } from '../util/atomic';
 import { ConfigOf, int, resolveConfig } from '../util/config';
-import { InputError, UsageError } from '../util/errors';
+import { ConfigError, InputError, UsageError } from '../util/errors';
 import { Progress } from '../util/progress';
 import { Rng } from '../util/rng';
 import { loadDataset, readManifest } from '../data/dataset';
@@ -44,7 +44,7 @@ import { saveTrainLog, Trainer, trainEnvFactory } from '../agents/trainer';
 import type { TrainableAgent } from '../agents/agent';
 import type { TrainLogEntry } from '../agents/trainLog';
 import { CheckpointStore, type StoredCheckpoint } from './checkpointStore';
-import { DivergenceError, DivergenceGuard, resolveDivergenceConfig, type DivergenceConfig } from './divergence';
+import { DivergenceError, DivergenceGuard, firstNonFinite, resolveDivergenceConfig, type DivergenceConfig } from './divergence';
 import { acquireRunLock, type RunLock } from './runLock';
 
 /** The training env options of a run (RecEnv minus what the trainer sets: split, seed; rewards stay the paper's). */
@@ -195,8 +195,13 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
   const manifest = readManifest(o.data);
   const manifestSha256 = sha256(fs.readFileSync(path.join(o.data, 'manifest.json')));
   const agentOverrides = { ...(o.agent ?? {}) };
-  if (agentOverrides.E === undefined) agentOverrides.E = manifest.sizes.embeddingDim;
-  if (agentOverrides.N === undefined) agentOverrides.N = manifest.sizes.N;
+  const fromData = { E: manifest.sizes.embeddingDim, N: manifest.sizes.N };
+  for (const k of ['E', 'N'] as const) {
+    if (agentOverrides[k] === undefined) agentOverrides[k] = fromData[k];
+    else if (agentOverrides[k] !== fromData[k]) {
+      throw new ConfigError(`agent(${o.method})`, k, `must match the dataset (${o.data} has ${k === 'E' ? 'embeddingDim' : 'N'} = ${fromData[k]}), got ${agentOverrides[k]}; leave it out to use the dataset's`);
+    }
+  }
   const agentCfg = resolveAgentConfig(o.method, agentOverrides) as unknown as Record<string, unknown>;
   const simSha256 = o.backend === 'sim' ? simulatorSha256(o.sim!) : null;
   await initBackend();
@@ -259,6 +264,13 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
     // 4. data, user model, agent, trainer
     log(`loading ${o.data}...`);
     const ds = loadDataset(o.data);
+    // the loader checks structure, not values: non-finite embeddings would only show up as a
+    // "diverged" network much later
+    const badEmb = firstNonFinite(ds.embeddings);
+    if (badEmb >= 0) {
+      const f = ds.manifest.files.find((x) => x.name === 'embeddings')?.file ?? 'embeddings.f32';
+      throw new InputError(path.join(o.data, f), 0, `embedding value [${badEmb}] (item ${Math.floor(badEmb / manifest.sizes.embeddingDim)}) is ${ds.embeddings[badEmb]}: the embeddings must be finite`);
+    }
     let backend: UserBackend;
     if (o.backend === 'sim') {
       sim = await Simulator.load(o.sim!);

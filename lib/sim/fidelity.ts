@@ -4,8 +4,10 @@
  * frequency baseline (per-item train-day rates, frequencyBaseline.ts):
  *  - overall precision = accuracy of the argmax class (the paper's "90% precision", section 4.1);
  *  - per-class precision / recall / F1 and the confusion matrix, for two decisions: plain argmax of
- *    the calibrated probabilities, and the cost-sensitive argmax of w_c p_c with the simulator's
- *    class weights (plain argmax almost never says "order": orders are ~0.5% of rows);
+ *    the calibrated probabilities, and the balanced decision argmax_c p_c / prior_c (prior = the
+ *    training day's class shares: the class whose probability most exceeds its base rate). Plain
+ *    argmax almost never says "order" (orders are ~0.5% of rows, P(order) rarely tops P(skip));
+ *    the balanced decision does, so order recall is measurable;
  *  - AUC of P(click or order) for click-or-order vs skip, and of P(order) for order vs the rest;
  *  - calibration in equal-count buckets of P(click or order) and of P(order), with the ECE;
  *  - log-loss.
@@ -59,7 +61,7 @@ export interface ModelFigures {
   logLoss: number;
   /** Plain argmax of the probabilities. `accuracy` is the paper's overall precision. */
   argmax: ClassReport;
-  /** Argmax of w_c p_c with the simulator's class weights (cost-sensitive decision). */
+  /** Balanced decision: argmax of p_c / prior_c (decisionWeights = 1 / prior). */
   weighted: ClassReport;
   aucClick: number;
   aucOrder: number;
@@ -96,6 +98,7 @@ export interface FidelityReport {
   meta: RunMeta | null;
   dataset: { source: string; split: 'test'; rows: number; sessions: number; clickRate: number; orderRate: number };
   simulatorInfo: { config: Simulator['config']; classWeights: number[]; features: string[]; training: Simulator['training'] };
+  /** Weights of the balanced decision: 1 / (training-day share of each class), scaled so skip = 1. */
   decisionWeights: number[];
   simulator: ModelFigures;
   baseline: ModelFigures;
@@ -250,7 +253,10 @@ export function fidelityReport(sim: Simulator, ds: SimDataset, opts: FidelityOpt
   const baseline = new FrequencyBaseline(ds.train.log, opts.baselineSmoothing ?? 20);
   const ps = sim.predictMany(browsed, clicked, items);
   const pb = baseline.predict(items);
-  const weights = sim.classWeights;
+  const tl = ds.train.log;
+  const cnt = [0, 0, 0];
+  for (let r = 0; r < tl.feedback.length; r++) cnt[tl.feedback[r]]++;
+  const weights = cnt.map((c) => (c > 0 ? cnt[0] / c : 0)); // 1/prior, skip = 1; an absent class is never chosen
   let meta: RunMeta | null = null;
   try {
     meta = runMeta();
@@ -303,7 +309,7 @@ export function formatFidelityTable(r: FidelityReport): string {
   out.push(table(['', 'simulator', 'frequency baseline'], main));
   for (const [label, key] of [
     ['argmax decision', 'argmax'],
-    [`weighted decision (argmax of w_c p_c, w = [${r.decisionWeights.map((w) => w.toFixed(2)).join(', ')}])`, 'weighted'],
+    [`balanced decision (argmax of p_c / prior_c, i.e. w_c p_c with w = [${r.decisionWeights.map((w) => w.toFixed(1)).join(', ')}])`, 'weighted'],
   ] as const) {
     out.push('');
     out.push(`Per class, ${label}:`);

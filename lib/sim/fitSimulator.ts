@@ -3,6 +3,21 @@
  * one example, state = the browsed & clicked histories at the row, item = the row's item,
  * label = its feedback. Class-weighted cross-entropy handles the rare orders (simulatorConfig.ts);
  * a held-out share of sessions picks the best epoch by calibrated log-loss.
+ *
+ * The network reads items (recommended and in the histories) from its own item table:
+ *   [dataset embeddings x embeddingScale | item rate features | category one-hot]
+ * - embeddingScale (auto): unit-norm 50-d embeddings have components ~0.14; scaled to RMS 1.
+ * - dropOutcomeDims: prepare's engagement-aware embeddings (embOutcomeMode 'reserved') put each
+ *   item's train-split outcome PMI in the last dimensions; computed from every training row, they
+ *   leak the rows' own labels (measured: validation order AUC 0.97 on the train day vs 0.59 on the
+ *   test day), so the simulator leaves them out and learns outcomes from the K-fold rates instead.
+ * - item rates (itemRates): logits of each item's smoothed train-day click and order rates. The
+ *   additive LCritic-like head learns per-item effects only slowly from 50-d embeddings; these two
+ *   columns give it what the frequency baseline knows. K-fold target encoding: a training row of
+ *   fold f sees rates computed without fold f (no row sees its own label); batches never mix folds.
+ * - category one-hot (categoryOneHot, catalogues with <= maxOneHotCategories categories): makes
+ *   "the item is in a category the user just clicked" (the strongest observable order signal in
+ *   the default world) easier for the GRU + ReLU layer to express.
  */
 import { initBackend } from '../backend';
 import { Feedback } from '../data/schema';
@@ -12,8 +27,8 @@ import { ConfigError } from '../util/errors';
 import { Progress } from '../util/progress';
 import { Rng } from '../util/rng';
 import { auc, logLoss } from './metrics';
-import { RATE_FEATURES, augmentTable, fitStandardizer, rateLogits, standardize, writeFeatures } from './itemRates';
-import { DatasetRef, EpochRecord, Simulator } from './simulator';
+import { RATE_FEATURES, categoryOneHot, concatColumns, fitStandardizer, rateLogits, standardize, writeColumns } from './itemRates';
+import { DatasetRef, EpochRecord, Simulator, fitClassAdjust } from './simulator';
 import { SimulatorConfig, classWeightsFor, resolveSimulatorConfig } from './simulatorConfig';
 import { historyLength, type SimDataset } from './types';
 
@@ -80,6 +95,7 @@ export async function fitSimulator(ds: FitDataset, overrides: Partial<SimulatorC
   const N = historyLength(ds.train);
   const E = ds.embeddings.length / ds.items.n;
   const rng = new Rng(cfg.seed);
+  const say = opts.log ?? (() => {});
 
   // Sessions: a seeded order; maxRows keeps sessions until the row budget is used; valFraction holds some out.
   const sessions = Array.from({ length: log.nSessions }, (_, s) => s);
@@ -104,36 +120,55 @@ export async function fitSimulator(ds: FitDataset, overrides: Partial<SimulatorC
   for (const r of trainRows) counts[log.feedback[r]]++;
   const weights = cfg.weightPower > 0 ? classWeightsFor(counts, cfg.weightPower, cfg.maxClassWeight) : [1, 1, 1];
 
-  // The network's item table: dataset embeddings (+ item rate features, K-fold encoded while fitting).
+  // The network's item table: [scaled dataset embeddings | item rate features (K-fold encoded while
+  // fitting) | category one-hot], each block optional but the first.
   let scale = cfg.embeddingScale;
   if (scale === 0) {
     let ss = 0;
     for (let j = 0; j < ds.embeddings.length; j++) ss += ds.embeddings[j] * ds.embeddings[j];
     scale = ss > 0 ? 1 / Math.sqrt(ss / ds.embeddings.length) : 1;
   }
-  const emb = ds.embeddings.map((x) => x * scale);
-  let table = emb;
-  let netE = E;
-  let features: string[] = [];
+  const nItems = ds.items.n;
+  // Embedding dimensions that encode the training split's item outcomes (prepare's engagement-aware
+  // embeddings) hold every training row's own label: left out (reserved mode), or flagged (tokens).
+  const outcomes = (ds.manifest?.embedding as { outcomes?: { mode: string; dims?: number } | null } | undefined)?.outcomes ?? null;
+  let keepE = E;
+  let leakage: string | null = null;
+  if (outcomes && cfg.dropOutcomeDims && outcomes.mode === 'reserved' && outcomes.dims && outcomes.dims < E) {
+    keepE = E - outcomes.dims;
+  } else if (outcomes) {
+    leakage = `the dataset's embeddings encode the training split's item outcomes (embOutcomeMode ${outcomes.mode}): validation figures are optimistic (label leakage); prepare with embOutcomeWeight 0 for an unbiased simulator`;
+    say(`simulator: warning: ${leakage}`);
+  }
+  const embCols = new Float32Array(nItems * keepE);
+  for (let i = 0; i < nItems; i++) for (let k = 0; k < keepE; k++) embCols[i * keepE + k] = ds.embeddings[i * E + k] * scale;
+  const blocks: { data: Float32Array; width: number }[] = [{ data: embCols, width: keepE }];
+  const features: string[] = [];
   let finalFeats: Float32Array | null = null;
-  let foldFeats: Float32Array[] = [];
+  const foldFeats: Float32Array[] = [];
   const fold = new Uint8Array(log.nSessions); // fold of each training session
+  const F = RATE_FEATURES.length;
   if (cfg.itemRates) {
-    const F = RATE_FEATURES.length;
     const rf = rng.fork('fit/folds');
     for (const s of trainSessions) fold[s] = rf.int(cfg.rateFolds);
     const notIn = (f: number): Int32Array => trainRows.filter((r) => fold[log.session[r]] !== f);
-    const all = rateLogits(log, trainRows, cfg.rateSmoothing);
+    const all = rateLogits(log, trainRows, cfg.rateSmoothing, cfg.orderRateSmoothing);
     const st = fitStandardizer(all);
     finalFeats = standardize(all, st);
     // rows of fold f see the rates of the other folds only
-    for (let f = 0; f < cfg.rateFolds; f++) foldFeats.push(standardize(rateLogits(log, notIn(f), cfg.rateSmoothing), st));
-    table = augmentTable(emb, E, finalFeats, F);
-    netE = E + F;
-    features = [...RATE_FEATURES];
+    for (let f = 0; f < cfg.rateFolds; f++) foldFeats.push(standardize(rateLogits(log, notIn(f), cfg.rateSmoothing, cfg.orderRateSmoothing), st));
+    blocks.push({ data: finalFeats, width: F });
+    features.push(...RATE_FEATURES);
   }
+  const C = ds.items.nCategories;
+  if (cfg.categoryOneHot && C <= cfg.maxOneHotCategories) {
+    blocks.push({ data: categoryOneHot(ds.items.category, C), width: C });
+    features.push(`category one-hot (${C})`);
+  }
+  const netE = blocks.reduce((x, bl) => x + bl.width, 0);
+  const table = concatColumns(nItems, blocks);
   const setFeatures = (f: Float32Array | null): void => {
-    if (f) writeFeatures(table, E, f, RATE_FEATURES.length);
+    if (f) writeColumns(table, netE, keepE, f, F);
   };
 
   const net = new FeedbackNet(table, { E: netE, N, H: cfg.H, hidden: cfg.hidden, lr: cfg.lr }, rng.fork('fit/init'));
@@ -142,7 +177,6 @@ export async function fitSimulator(ds: FitDataset, overrides: Partial<SimulatorC
   // reference: log-loss of predicting the training class shares for every validation row
   const constLoss = val ? logLoss(constantProbs(counts, val.labels.length), val.labels) : NaN;
 
-  const say = opts.log ?? (() => {});
   say(`simulator: ${trainRows.length} training rows (${counts[Feedback.Order]} orders), ${valRows.length} validation rows; class weights [${weights.map((w) => w.toFixed(3)).join(', ')}]`);
   // Batches never mix folds (each fold's batch runs with that fold's feature columns).
   const byFold = cfg.itemRates
@@ -204,14 +238,27 @@ export async function fitSimulator(ds: FitDataset, overrides: Partial<SimulatorC
     setFeatures(finalFeats);
   }
   if (best && best.epoch !== cfg.epochs) net.setWeights(best.weights);
+  // Output calibration: match the mean predicted class shares on the held-out sessions to the
+  // training day's shares (the prior correction alone is exact only at the weighted optimum).
+  let valLogLossAdjusted = NaN;
+  if (val && cfg.calibrate) {
+    const total = counts[0] + counts[1] + counts[2];
+    sim.classAdjust = fitClassAdjust(sim.predictMany(val.browsed, val.clicked, val.items), counts.map((c) => c / total));
+    valLogLossAdjusted = logLoss(sim.predictMany(val.browsed, val.clicked, val.items), val.labels);
+    say(`simulator output calibration: class factors [${sim.classAdjust.map((x) => x.toFixed(3)).join(', ')}], validation log-loss ${valLogLossAdjusted.toFixed(4)}`);
+  }
   sim.training = {
     rows: trainRows.length,
     valRows: valRows.length,
     classCounts: counts,
     classWeights: weights,
     embeddingScale: scale,
+    embeddingColumns: keepE,
+    leakage,
     epochs,
     bestEpoch: best ? best.epoch : cfg.epochs,
+    classAdjust: sim.classAdjust,
+    valLogLossAdjusted,
     steps,
     seconds: (Date.now() - t0) / 1000,
     backend: info.backend,

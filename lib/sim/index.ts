@@ -10,7 +10,7 @@ export { FrequencyBaseline } from './frequencyBaseline';
 export { simulatorSpec, resolveSimulatorConfig, classWeightsFor } from './simulatorConfig';
 export type { SimulatorConfig } from './simulatorConfig';
 export { RATE_FEATURES, rateLogits } from './itemRates';
-export { Simulator, priorCorrect, SIMULATOR_FORMAT, SIMULATOR_FORMAT_VERSION } from './simulator';
+export { Simulator, priorCorrect, fitClassAdjust, SIMULATOR_FORMAT, SIMULATOR_FORMAT_VERSION } from './simulator';
 export type { DatasetRef, EpochRecord, TrainingSummary, SimulatorMeta } from './simulator';
 export { fitSimulator } from './fitSimulator';
 export type { FitOptions, FitDataset } from './fitSimulator';

@@ -2,6 +2,7 @@
  * Item feedback-rate features for the simulator's item table: for each item, the logits of its
  * smoothed click rate (click or order) and order rate over a set of training rows,
  *   rate_i = (events_i + k * globalRate) / (impressions_i + k),   feature = logit(rate_i),
+ * with its own prior strength k for orders (rarer: a prior worth 20 impressions is 0.1 expected order),
  * standardized with the mean and deviation of the reference table (so fold tables share one scale).
  *
  * Used as 2-fold target encoding while fitting: rows of fold A see rates computed on fold B only,
@@ -12,7 +13,7 @@ import { Feedback, type EventLog } from '../data/schema';
 export const RATE_FEATURES = ['clickRateLogit', 'orderRateLogit'] as const;
 
 /** Raw logits [nItems*2] of smoothed click and order rates over `rows` of `log`. */
-export function rateLogits(log: EventLog, rows: ArrayLike<number>, k: number): Float32Array {
+export function rateLogits(log: EventLog, rows: ArrayLike<number>, k: number, kOrder = k): Float32Array {
   const n = log.items.n;
   const imp = new Float64Array(n);
   const pos = new Float64Array(n);
@@ -41,7 +42,8 @@ export function rateLogits(log: EventLog, rows: ArrayLike<number>, k: number): F
   for (let i = 0; i < n; i++) {
     const d = imp[i] + k;
     const pc = d > 0 ? (pos[i] + k * gc) / d : gc;
-    const po = d > 0 ? (ord[i] + k * go) / d : go;
+    const d2 = imp[i] + kOrder;
+    const po = d2 > 0 ? (ord[i] + kOrder * go) / d2 : go;
     out[i * 2] = logit(Math.min(1 - 1e-6, Math.max(1e-6, pc)));
     out[i * 2 + 1] = logit(Math.min(1 - 1e-6, Math.max(1e-6, po)));
   }
@@ -75,19 +77,28 @@ export function standardize(f: Float32Array, st: Standardizer): Float32Array {
   return out;
 }
 
-/** Item table [n*(E+F)]: each item's embedding followed by its F features. */
-export function augmentTable(emb: Float32Array, E: number, feats: Float32Array, F: number): Float32Array {
-  const n = emb.length / E;
-  const out = new Float32Array(n * (E + F));
-  for (let i = 0; i < n; i++) {
-    out.set(emb.subarray(i * E, i * E + E), i * (E + F));
-    out.set(feats.subarray(i * F, i * F + F), i * (E + F) + E);
+/** Row-wise concatenation of per-item column blocks ({ data [n*width], width }) -> [n * sum(width)]. */
+export function concatColumns(n: number, blocks: { data: Float32Array; width: number }[]): Float32Array {
+  const W = blocks.reduce((a, b) => a + b.width, 0);
+  const out = new Float32Array(n * W);
+  let off = 0;
+  for (const b of blocks) {
+    if (b.data.length !== n * b.width) throw new Error(`concatColumns: block of width ${b.width} has ${b.data.length} values, expected ${n * b.width}`);
+    for (let i = 0; i < n; i++) out.set(b.data.subarray(i * b.width, (i + 1) * b.width), i * W + off);
+    off += b.width;
   }
   return out;
 }
 
-/** Overwrite the last F columns of table [n*(E+F)] with feats [n*F] (in place). */
-export function writeFeatures(table: Float32Array, E: number, feats: Float32Array, F: number): void {
+/** Overwrite columns [offset, offset+F) of table [n*stride] with feats [n*F] (in place). */
+export function writeColumns(table: Float32Array, stride: number, offset: number, feats: Float32Array, F: number): void {
   const n = feats.length / F;
-  for (let i = 0; i < n; i++) for (let c = 0; c < F; c++) table[i * (E + F) + E + c] = feats[i * F + c];
+  for (let i = 0; i < n; i++) for (let c = 0; c < F; c++) table[i * stride + offset + c] = feats[i * F + c];
+}
+
+/** One-hot category columns [n*C]. */
+export function categoryOneHot(category: Int32Array, C: number): Float32Array {
+  const out = new Float32Array(category.length * C);
+  for (let i = 0; i < category.length; i++) out[i * C + category[i]] = 1;
+  return out;
 }

@@ -185,14 +185,11 @@ export class RecEnv {
       clicked.set(this.split.clicked.subarray(r * N, r * N + N), b * N);
       ordered.set(this.split.ordered.subarray(r * N, r * N + N), b * N);
     }
-    const pool = new Int32Array(B * P);
+    const pool = this.recall.pools({ browsed, clicked, ordered }, N, P, this.rngPool); // [B*P]
     this.poolPos = [];
-    const hist = { browsed, clicked, ordered };
     for (let b = 0; b < B; b++) {
-      const p = this.recall.pool(hist, b, N, P, this.rngPool);
-      pool.set(p, b * P);
       const m = new Map<number, number>();
-      for (let j = 0; j < P; j++) m.set(p[j], j);
+      for (let j = 0; j < P; j++) m.set(pool[b * P + j], j);
       this.poolPos.push(m);
     }
     const remaining = new Uint8Array(B * P).fill(1);

@@ -17,8 +17,10 @@
  *     index) fill the pool up to `size`.
  *  4. random: if still short (tiny catalogues), items drawn uniformly with the caller's Rng.
  * Every stage skips items already in the pool, so the pool is duplicate-free and deterministic
- * given (histories, size, rng state). The pool keeps this construction order.
+ * given (histories, size, rng state) on one TF.js backend (the similarity stage is a batched
+ * matMul + topk). The pool keeps this construction order.
  */
+import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
 import { ConfigOf, int, num, resolveConfig } from '../util/config';
 import { UsageError } from '../util/errors';
@@ -52,6 +54,8 @@ export class CandidateRecall {
   readonly config: RecallConfig;
   /** Unit-length embeddings [nItems*E] (zero rows stay zero). */
   readonly unit: Float32Array;
+  /** The same, transposed: [E*nItems]. */
+  private readonly unitT: Float32Array;
   /** Items by train-day popularity, most popular first. */
   readonly popular: Int32Array;
   /** Per category, its items by popularity. */
@@ -72,6 +76,8 @@ export class CandidateRecall {
       const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
       for (let k = 0; k < E; k++) this.unit[i * E + k] = ds.embeddings[i * E + k] * inv;
     }
+    this.unitT = new Float32Array(n * E);
+    for (let i = 0; i < n; i++) for (let k = 0; k < E; k++) this.unitT[k * n + i] = this.unit[i * E + k];
     const log = ds.train.log;
     const pos = new Float64Array(n);
     const imp = new Float64Array(n);
@@ -90,122 +96,120 @@ export class CandidateRecall {
 
   /** Pool of `size` distinct items for history row b (see the module comment). */
   pool(h: HistoryRows, b: number, N: number, size: number, rng: Rng): Int32Array {
+    const row = (x: Int32Array): Int32Array => x.subarray(b * N, (b + 1) * N);
+    return this.pools({ browsed: row(h.browsed), clicked: row(h.clicked), ordered: row(h.ordered) }, N, size, rng);
+  }
+
+  /**
+   * Pools for every row of [B*N] histories: Int32Array [B*size], row b = session b's pool. The
+   * similarity stage runs as batched matrix products (one per chunk of sessions), so a batch of 256
+   * pools costs about as much as a few environment steps. Row b's pool is the same whether it is
+   * built alone or in a batch, except in the random-fill stage (draws from `rng` in row order),
+   * which only tiny catalogues reach.
+   */
+  pools(h: HistoryRows, N: number, size: number, rng: Rng): Int32Array {
     if (!Number.isInteger(size) || size < 1 || size > this.nItems) {
       throw new UsageError(`candidate pool size must be an integer in [1, ${this.nItems}] (the catalogue size), got ${size}`);
     }
-    const out = new Int32Array(size);
-    const inPool = new Set<number>();
-    let len = 0;
-    const add = (i: number): boolean => {
-      if (len >= size || inPool.has(i)) return false;
-      inPool.add(i);
-      out[len++] = i;
-      return true;
-    };
+    const B = h.browsed.length / N;
     const c = this.config;
     const simTarget = Math.floor(size * c.similarShare);
     const catTarget = simTarget + Math.floor(size * c.categoryShare);
-
-    // 1. similar items: two queries, top lists interleaved.
-    const qClick = this.query([h.clicked, h.ordered], b, N);
-    const qBrowse = this.query([h.browsed], b, N);
-    if (simTarget > 0 && (qClick || qBrowse)) {
-      const lists = [qClick, qBrowse].filter((q): q is Float32Array => q !== null).map((q) => this.topK(q, simTarget));
-      for (let k = 0; len < simTarget && lists.some((l) => k < l.length); k++) {
-        for (const l of lists) if (k < l.length && len < simTarget) add(l[k]);
+    // 1. similar items: two queries per session (clicked + ordered, browsed), top lists interleaved.
+    let top: Int32Array | null = null;
+    const has = new Uint8Array(2 * B);
+    const k = Math.min(simTarget, this.nItems);
+    if (k > 0) {
+      const E = this.E;
+      const q = new Float32Array(2 * B * E);
+      for (let b = 0; b < B; b++) {
+        has[2 * b] = this.query([h.clicked, h.ordered], b, N, q, 2 * b * E) ? 1 : 0;
+        has[2 * b + 1] = this.query([h.browsed], b, N, q, (2 * b + 1) * E) ? 1 : 0;
       }
+      if (has.some((x) => x)) top = this.topKBatch(q, 2 * B, k);
     }
-
-    // 2. popular items of the user's frequent categories, round-robin.
-    const cats = this.frequentCategories(h, b, N);
-    if (cats.length) {
-      const ptr = new Int32Array(cats.length);
-      let progressed = true;
-      while (len < catTarget && progressed) {
-        progressed = false;
-        for (let j = 0; j < cats.length && len < catTarget; j++) {
-          const l = this.byCategory[cats[j]];
-          while (ptr[j] < l.length && !add(l[ptr[j]])) ptr[j]++;
-          if (ptr[j] < l.length) {
-            ptr[j]++;
-            progressed = true;
+    const out = new Int32Array(B * size);
+    const inPool = new Set<number>();
+    for (let b = 0; b < B; b++) {
+      inPool.clear();
+      const base = b * size;
+      let len = 0;
+      const add = (i: number): boolean => {
+        if (len >= size || inPool.has(i)) return false;
+        inPool.add(i);
+        out[base + len++] = i;
+        return true;
+      };
+      if (top) {
+        const lists = [2 * b, 2 * b + 1].filter((j) => has[j]);
+        for (let x = 0; len < simTarget && x < k; x++) {
+          for (const j of lists) if (len < simTarget) add(top[j * k + x]);
+        }
+      }
+      // 2. popular items of the user's frequent categories, round-robin.
+      const cats = this.frequentCategories(h, b, N);
+      if (cats.length) {
+        const ptr = new Int32Array(cats.length);
+        let progressed = true;
+        while (len < catTarget && progressed) {
+          progressed = false;
+          for (let j = 0; j < cats.length && len < catTarget; j++) {
+            const l = this.byCategory[cats[j]];
+            while (ptr[j] < l.length && !add(l[ptr[j]])) ptr[j]++;
+            if (ptr[j] < l.length) {
+              ptr[j]++;
+              progressed = true;
+            }
           }
         }
       }
+      // 3. train-day popularity.
+      for (let x = 0; x < this.popular.length && len < size; x++) add(this.popular[x]);
+      // 4. random fill (only when the popularity list itself ran short, i.e. never with a full list).
+      while (len < size) add(rng.int(this.nItems));
     }
-
-    // 3. train-day popularity.
-    for (let k = 0; k < this.popular.length && len < size; k++) add(this.popular[k]);
-
-    // 4. random fill (only when the popularity list itself ran short, i.e. never with a full list).
-    while (len < size) add(rng.int(this.nItems));
     return out;
   }
 
-  /** Mean unit embedding of the history items in rows b of `hists`; null when they are empty. */
-  private query(hists: Int32Array[], b: number, N: number): Float32Array | null {
+  /** Mean unit embedding of the history items in rows b of `hists`, written at out[off..off+E); false when empty. */
+  private query(hists: Int32Array[], b: number, N: number, out: Float32Array, off: number): boolean {
     const E = this.E;
-    const q = new Float32Array(E);
     let cnt = 0;
     for (const h of hists) {
-      for (let k = b * N; k < (b + 1) * N; k++) {
-        const v = h[k];
+      for (let x = b * N; x < (b + 1) * N; x++) {
+        const v = h[x];
         if (v <= 0) continue;
-        const off = (v - 1) * E;
-        for (let e = 0; e < E; e++) q[e] += this.unit[off + e];
+        const o = (v - 1) * E;
+        for (let e = 0; e < E; e++) out[off + e] += this.unit[o + e];
         cnt++;
       }
     }
-    return cnt ? q : null;
+    if (cnt) for (let e = 0; e < E; e++) out[off + e] /= cnt;
+    return cnt > 0;
   }
 
-  /** The k items with the largest dot product with q (cosine, as rows are unit), best first. */
-  private topK(q: Float32Array, k: number): Int32Array {
-    const n = this.nItems;
+  /**
+   * For each query row (queries [q, E]), the k items with the largest dot product (cosine, as item
+   * rows are unit length), best first: Int32Array [q*k]. Batched matMul + topk in chunks of at most
+   * ~4M scores.
+   */
+  private topKBatch(queries: Float32Array, q: number, k: number): Int32Array {
     const E = this.E;
-    k = Math.min(k, n);
-    // Min-heap of (score, item) of the best k so far; ties broken toward the lower index.
-    const hs = new Float64Array(k);
-    const hi = new Int32Array(k);
-    let m = 0;
-    const worse = (sa: number, ia: number, sb: number, ib: number): boolean => sa < sb || (sa === sb && ia > ib);
-    const siftDown = (p: number): void => {
-      for (;;) {
-        const l = 2 * p + 1;
-        const r = l + 1;
-        let w = p;
-        if (l < m && worse(hs[l], hi[l], hs[w], hi[w])) w = l;
-        if (r < m && worse(hs[r], hi[r], hs[w], hi[w])) w = r;
-        if (w === p) return;
-        [hs[p], hs[w]] = [hs[w], hs[p]];
-        [hi[p], hi[w]] = [hi[w], hi[p]];
-        p = w;
+    const n = this.nItems;
+    const out = new Int32Array(q * k);
+    const chunk = Math.max(1, Math.floor(4_000_000 / n));
+    const UT = tf.tensor2d(this.unitT, [E, n]); // [E, nItems]
+    try {
+      for (let a = 0; a < q; a += chunk) {
+        const m = Math.min(chunk, q - a);
+        const idx = tf.tidy(() => tf.topk(tf.matMul(tf.tensor2d(queries.subarray(a * E, (a + m) * E), [m, E]), UT), k, true).indices); // [m, k]
+        out.set(idx.dataSync() as Int32Array, a * k);
+        idx.dispose();
       }
-    };
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      const off = i * E;
-      for (let e = 0; e < E; e++) s += q[e] * this.unit[off + e];
-      if (m < k) {
-        let c = m++;
-        hs[c] = s;
-        hi[c] = i;
-        while (c > 0) {
-          const p = (c - 1) >> 1;
-          if (!worse(hs[c], hi[c], hs[p], hi[p])) break;
-          [hs[p], hs[c]] = [hs[c], hs[p]];
-          [hi[p], hi[c]] = [hi[c], hi[p]];
-          c = p;
-        }
-      } else if (worse(hs[0], hi[0], s, i)) {
-        hs[0] = s;
-        hi[0] = i;
-        siftDown(0);
-      }
+    } finally {
+      UT.dispose();
     }
-    const idx = Array.from({ length: m }, (_, j) => j);
-    idx.sort((a, b) => (worse(hs[a], hi[a], hs[b], hi[b]) ? 1 : worse(hs[b], hi[b], hs[a], hi[a]) ? -1 : 0));
-    return Int32Array.from(idx.map((j) => hi[j]));
+    return out;
   }
 
   private frequentCategories(h: HistoryRows, b: number, N: number): number[] {

@@ -4,8 +4,9 @@
  *
  * The network is trained with class-weighted cross-entropy (orders are ~0.5% of impressions), so its
  * raw output estimates p_w(c|x) ∝ w_c p(c|x). `predict` undoes the weighting (prior correction:
- * p(c|x) ∝ p_w(c|x) / w_c) unless config.calibrate is false, so the environment samples feedback
- * at the logged rates; `predictRaw` gives the network's own output, whose argmax is the
+ * p(c|x) ∝ p_w(c|x) / w_c, times a per-class factor a_c fitted after training so that the mean
+ * predicted class shares on the held-out sessions match the training day's shares) unless
+ * config.calibrate is false, so the environment samples feedback at the logged rates; `predictRaw` gives the network's own output, whose argmax is the
  * cost-sensitive decision the fidelity report also shows.
  *
  * Folder layout (`save`, written atomically): model.json + weights.bin (FeedbackNet's TF.js
@@ -54,8 +55,15 @@ export interface TrainingSummary {
   classWeights: number[];
   /** Factor the dataset embeddings were multiplied by in the network's item table. */
   embeddingScale: number;
+  /** Dataset embedding columns used (the leading ones; E minus any dropped outcome dimensions). */
+  embeddingColumns: number;
+  /** Set when the dataset's embeddings leak training outcomes that could not be left out. */
+  leakage: string | null;
   epochs: EpochRecord[];
   bestEpoch: number;
+  /** Output calibration factors fitted on the validation sessions, and the log-loss after them. */
+  classAdjust: number[];
+  valLogLossAdjusted: number;
   steps: number;
   seconds: number;
   backend: string;
@@ -66,6 +74,8 @@ export interface SimulatorMeta {
   formatVersion: number;
   config: SimulatorConfig;
   classWeights: number[];
+  /** Per-class factors a_c of the output calibration ([1, 1, 1] = prior correction only). */
+  classAdjust: number[];
   training: TrainingSummary | null;
   dataset: DatasetRef;
   /** The network's item table: the dataset's E embedding columns, then `features` columns. */
@@ -85,6 +95,8 @@ export class Simulator {
     public training: TrainingSummary | null = null,
     /** Names of the feature columns appended to the dataset embeddings in the item table. */
     readonly features: string[] = [],
+    /** Per-class calibration factors a_c (see the module comment). */
+    public classAdjust: number[] = [1, 1, 1],
   ) {
     if (classWeights.length !== 3 || !classWeights.every((w) => w > 0)) throw new UsageError(`Simulator: classWeights must be 3 positive numbers, got [${classWeights}]`);
   }
@@ -105,8 +117,13 @@ export class Simulator {
   /** P(skip, click, order) [B*3] for items[b] in the low-level state (browsed, clicked) row b. */
   predict(browsed: Int32Array, clicked: Int32Array, items: Int32Array): Float32Array {
     const p = this.net.predict(browsed, clicked, items);
-    if (this.config.calibrate) priorCorrect(p, this.classWeights);
+    if (this.config.calibrate) priorCorrect(p, this.divisors());
     return p;
+  }
+
+  /** Divisors of the calibrated output: w_c / a_c. */
+  private divisors(): number[] {
+    return [0, 1, 2].map((c) => this.classWeights[c] / this.classAdjust[c]);
   }
 
   /** Predict in chunks of `chunk` rows (bounded memory for whole splits). */
@@ -137,6 +154,7 @@ export class Simulator {
       formatVersion: SIMULATOR_FORMAT_VERSION,
       config: this.config,
       classWeights: this.classWeights,
+      classAdjust: this.classAdjust,
       training: this.training,
       dataset: this.dataset,
       embeddings: { file: 'embeddings.bin', shape: [this.nItems, this.net.cfg.E], features: this.features },
@@ -184,7 +202,9 @@ export class Simulator {
     const emb = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
     const net = await FeedbackNet.load(dir, emb);
     if (net.cfg.E !== E || net.table.nItems !== n) throw new InputError(path.join(dir, 'model.json'), 0, `network config (E=${net.cfg.E}) does not match embeddings [${n}, ${E}]`);
-    return new Simulator(net, emb, config, meta.classWeights, meta.dataset, meta.training, meta.embeddings.features ?? []);
+    const adj = meta.classAdjust ?? [1, 1, 1];
+    if (!Array.isArray(adj) || adj.length !== 3 || !adj.every((x) => typeof x === 'number' && x > 0)) throw new InputError(jf, 0, `classAdjust must be 3 positive numbers, got ${JSON.stringify(adj)}`);
+    return new Simulator(net, emb, config, meta.classWeights, meta.dataset, meta.training, meta.embeddings.features ?? [], adj);
   }
 
   dispose(): void {
@@ -207,4 +227,36 @@ export function priorCorrect(p: Float32Array, w: ArrayLike<number>): Float32Arra
     p[r + 2] = c / s;
   }
   return p;
+}
+
+/**
+ * Per-class factors a so that the mean of normalise(p_c * a_c) over the rows of `probs` [n*3]
+ * equals `target` (class shares), by iterative proportional fitting (converges in a few rounds).
+ */
+export function fitClassAdjust(probs: Float32Array, target: number[], rounds = 50): number[] {
+  const a = [1, 1, 1];
+  const n = probs.length / 3;
+  if (n === 0 || target.some((t) => !(t > 0))) return a;
+  for (let it = 0; it < rounds; it++) {
+    const mean = [0, 0, 0];
+    for (let r = 0; r < n; r++) {
+      const x = probs[r * 3] * a[0];
+      const y = probs[r * 3 + 1] * a[1];
+      const z = probs[r * 3 + 2] * a[2];
+      const s = x + y + z;
+      mean[0] += x / s;
+      mean[1] += y / s;
+      mean[2] += z / s;
+    }
+    let worst = 0;
+    for (let c = 0; c < 3; c++) {
+      mean[c] /= n;
+      worst = Math.max(worst, Math.abs(mean[c] / target[c] - 1));
+      a[c] *= target[c] / mean[c];
+    }
+    const k = a[0];
+    for (let c = 0; c < 3; c++) a[c] /= k; // skip factor 1
+    if (worst < 1e-4) break;
+  }
+  return a;
 }

@@ -2,4 +2,8 @@ export * from './sparse';
 export * from './cooccurrence';
 export * from './ppmi';
 export * from './svd';
+export * from './outcomeCounts';
+export * from './outcomePmi';
+export * from './outcomeTokens';
+export * from './embeddingsFromCooccurrence';
 export * from './itemEmbeddings';

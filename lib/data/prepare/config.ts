@@ -22,6 +22,12 @@ export const prepareConfigSpec = {
   embSkipWeight: num(0.2, 'co-occurrence weight of a skipped impression (clicks weigh 1); 0 = positives only', { min: 0 }),
   embOrderWeight: num(1, 'co-occurrence weight of an ordered impression', { min: 0 }),
   embDistance: oneOf('harmonic', ['harmonic', 'uniform'] as const, 'pair weight by distance d inside the window: harmonic = 1/d, uniform = 1'),
+  // ---- engagement in the embeddings (kit extension, docs/deviations.md) ----------------------
+  embOutcomeWeight: num(1, 'weight of item engagement (skip / click / order outcomes of the training split) in the embeddings; 0 = item co-occurrence only (the paper\'s embeddings). reserved: energy of each reserved dimension relative to an average co-occurrence dimension; tokens: outcome-token mass relative to the item co-occurrence mass', { min: 0 }),
+  embOutcomeMode: oneOf('reserved', ['reserved', 'tokens'] as const, 'reserved = the last embOutcomeDims dimensions are the SVD of the smoothed item x outcome PMI block; tokens = skip/click/order pseudo-context tokens added to the co-occurrence matrix before PPMI + SVD'),
+  embOutcomeDims: int(3, 'reserved mode: dimensions (out of embeddingDim) reserved for the item x outcome PMI block; capped at floor(embeddingDim / 4) (none below 4)', { min: 1, max: 3 }),
+  embOutcomeSmoothing: num(20, 'pseudo-impressions at the global outcome shares added to each item\'s outcome counts before its PMI (reserved mode)', { gt: 0 }),
+  embOutcomeTokenWeights: numArray([1, 1, 1], 'relative weights [skip, click, order] of the outcomes (reserved: PMI column weights; tokens: token weights)', { min: 0 }),
   ppmiAlpha: num(0.75, 'context-distribution smoothing exponent of PPMI (Levy et al. 2015: 0.75; 1 = none)', { gt: 0, max: 1 }),
   ppmiShift: num(1, 'shifted PPMI: keep max(PMI - log k, 0) with this k (1 = plain PPMI)', { min: 1 }),
   svdOversample: int(10, 'randomized SVD: extra random projections beyond embeddingDim (Halko et al. 2011)', { min: 0, max: 1000 }),
@@ -39,6 +45,7 @@ export function resolvePrepareConfig(overrides: Partial<PrepareConfig> = {}): Pr
     for (const k of ['trainDays', 'testDays'] as const) {
       if (c[k].some((d) => !Number.isInteger(d))) return [k, `entries must be integer day indices, got [${c[k].join(', ')}]`];
     }
+    if (c.embOutcomeTokenWeights.length !== 3) return ['embOutcomeTokenWeights', `must have 3 entries [skip, click, order], got ${c.embOutcomeTokenWeights.length}`];
     const both = c.trainDays.filter((d) => c.testDays.includes(d));
     if (both.length) return ['testDays', `day(s) ${both.join(', ')} are in both trainDays and testDays`];
     return null;

@@ -13,8 +13,13 @@
  * rows, and a fold rebuilds one block at a time, so the transient copy is one block, not the whole
  * matrix; blocks without an occurrence in the batch are kept as they are. toCsr() peaks at about
  * 20 bytes a non-zero (running blocks + the float32 result) and returns 8 bytes a non-zero.
+ *
+ * It also counts each item's impressions per feedback outcome (`outcomes`, for the engagement
+ * extension of the embeddings, lib/data/embeddings/outcomeCounts.ts): integer counts, equal to
+ * outcomeCounts() on the whole log.
  */
 import { CooccurrenceOptions } from '../embeddings/cooccurrence';
+import { addOutcomeCounts, OUTCOMES } from '../embeddings/outcomeCounts';
 import { Csr } from '../embeddings/sparse';
 
 export interface CooccurrenceChunk {
@@ -55,6 +60,8 @@ export class CooccurrenceAccumulator {
   private readonly occStart: Int32Array; // [n + 1]
   /** Batches folded in so far. */
   folds = 0;
+  /** Impressions of each item per feedback [n * 3] (skip, click, order), over every row added so far. */
+  readonly outcomes: Float64Array;
 
   constructor(
     readonly n: number,
@@ -66,6 +73,7 @@ export class CooccurrenceAccumulator {
     this.acc = new Float64Array(n);
     this.touched = new Int32Array(n);
     this.occStart = new Int32Array(n + 1);
+    this.outcomes = new Float64Array(n * OUTCOMES);
     const nb = Math.max(1, Math.min(o.blocks ?? 64, n));
     const size = Math.ceil(n / nb);
     for (let lo = 0; lo < n; lo += size) {
@@ -86,6 +94,7 @@ export class CooccurrenceAccumulator {
     if (this.blocks.some((b) => b === null)) throw new Error('CooccurrenceAccumulator: add() after toCsr()');
     const rows = c.item.length;
     if (rows === 0) return;
+    addOutcomeCounts(this.outcomes, c.item, c.feedback);
     this.pending.push({ item: c.item.slice(), feedback: c.feedback.slice(), sessionStart: c.sessionStart.slice(0, c.nSessions + 1), nSessions: c.nSessions });
     this.pendingRows += rows;
     if (this.pendingRows >= this.batchRows) this.flush();

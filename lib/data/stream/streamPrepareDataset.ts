@@ -12,7 +12,7 @@
  *     folder is renamed into place (writeDirAtomic: on any failure nothing is left behind).
  */
 import { writeDirAtomic } from '../../util/atomic';
-import { ConfigError, InputError } from '../../util/errors';
+import { ConfigError, InputError, UsageError } from '../../util/errors';
 import { filterItems } from '../prepare/applyFilter';
 import { PrepareConfig, resolvePrepareConfig } from '../prepare/config';
 import { computeHistories } from '../prepare/histories';
@@ -169,7 +169,7 @@ export async function streamPrepareDataset(
 ): Promise<DatasetManifest> {
   const cfg = resolvePrepareConfig(overrides);
   const chunkRows = opts.chunkRows ?? DEFAULT_CHUNK_ROWS;
-  if (!(Number.isInteger(chunkRows) && chunkRows >= 1)) throw new RangeError(`streamPrepareDataset: chunkRows must be a positive integer, got ${chunkRows}`);
+  if (!(Number.isInteger(chunkRows) && chunkRows >= 1)) throw new UsageError(`streamPrepareDataset: chunkRows must be a positive integer, got ${chunkRows}`);
   const timings: Record<string, number> = {};
   let t = Date.now();
   const lap = (k: string): void => {
@@ -249,11 +249,13 @@ export async function streamPrepareDataset(
         out.append(`${SPLIT_NAMES[sp]}.sessionStart`, Int32Array.of(next[sp].rows));
       }
       lap('rows');
-
+      // seconds per step, without overlap: rows = pass 5 minus its co-occurrence folds
+      timings.rows -= tCooc / 1000;
       const t0 = Date.now() - tCooc;
       const csr = cooc.toCsr();
       timings.cooccurrence = (Date.now() - t0) / 1000;
-      const { embeddings, info } = embeddingsFromCooccurrence(csr, items, cfg, { progress: opts.progress, t0 });
+      t = Date.now();
+      const { embeddings, info } = embeddingsFromCooccurrence(csr, cooc.outcomes, items, cfg, { progress: opts.progress, t0 });
       lap('embeddings');
 
       out.append('items.rawId', items.rawId);
