@@ -15,6 +15,8 @@ import { cachedRecord, stageHash, writeStageRecord } from '../lib/experiments/st
 import { canonicalJson, configHash } from '../lib/experiments/hash';
 import { QUICK_PRESET, mainVariants, resolvePlan, runId, sweepPlans } from '../lib/experiments/reproduceConfig';
 import { parseCsv, toCsv } from '../lib/experiments/csv';
+import { reproduce } from '../lib/experiments/reproduce';
+import { acquireRunLock, RunLockError } from '../lib/reliability/runLock';
 import { aggregate, statsOf, type ReproduceResults } from '../lib/experiments/results';
 import { buildClaims, renderSummary } from '../lib/experiments/summary';
 import { reviveError, serializeError } from '../lib/experiments/pool';
@@ -255,4 +257,17 @@ test('buildClaims / renderSummary on hand-made results: verdicts per claim and a
   assert.match(md, /\| train \| ran \| 12\.5 s \| 20\.0 s \|/);
   const t = tally(claims);
   assert.equal(t.held + t['did not hold'] + t.inconclusive + t['not tested'], claims.length);
+});
+
+test('a second reproduce on a locked output folder fails fast naming the holder, and writes nothing', async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hrlmg-lock-'));
+  const lock = await acquireRunLock(out, { command: 'test holder' });
+  try {
+    const plan = resolvePlan({ quick: true, out });
+    await assert.rejects(reproduce(plan, { print: () => {} }), (e: unknown) => e instanceof RunLockError && /test holder|pid/.test((e as Error).message));
+    assert.deepEqual(fs.readdirSync(out).filter((f) => !f.startsWith('.hrlmg-lock')), []);
+  } finally {
+    lock.release();
+    fs.rmSync(out, { recursive: true, force: true });
+  }
 });

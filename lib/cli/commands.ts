@@ -3,6 +3,7 @@
  * Command (see defineCommand in command.ts) and add one line here.
  */
 import { Command } from './command';
+import { fitSimulatorCommand } from './fitSimulator';
 import { generateCommand } from './generate';
 import { prepareCommand } from './prepare';
 import { reproduceCommand } from './reproduce';
@@ -10,6 +11,7 @@ import { statsCommand } from './stats';
 import { trainCommand } from './train';
 
 export const COMMANDS: Record<string, Command> = {
+  'fit-simulator': fitSimulatorCommand,
   generate: generateCommand,
   prepare: prepareCommand,
   reproduce: reproduceCommand,

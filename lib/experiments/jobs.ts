@@ -6,6 +6,7 @@
  * disk atomically, followed by its stage record. Each job is fully determined by its config and
  * seeds, so running it in a worker or in-process gives identical results.
  */
+import { DivergenceGuard } from '../reliability/divergence';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../backend';
@@ -191,6 +192,8 @@ async function runTrain(job: TrainJob, ctx: JobContext, progress: (units: number
   // The agent's own stream (weights, noise, minibatches) is forked from the run seed; the trainer
   // seeds one env per session batch from the same seed (trainer.episodeSeed).
   const agent = createAgent(job.method, ds.embeddings, job.agent, new Rng(job.seed).fork(`agent/${job.method}`));
+  // NaN/inf losses, Q values or weights stop the run within one update, naming the network and step.
+  const guard = new DivergenceGuard(agent);
   try {
     let done = 0;
     const res = await train(
@@ -198,6 +201,7 @@ async function runTrain(job: TrainJob, ctx: JobContext, progress: (units: number
       trainEnvFactory(ds, backend, job.env),
       { seed: job.seed, steps: job.trainer.steps, updatesPerStep: job.trainer.updatesPerStep, logEvery: job.trainer.logEvery, progress: false },
       {
+        ...guard.hooks(),
         onLog: (e) => {
           progress(e.step - done);
           done = e.step;

@@ -25,6 +25,7 @@
  *   stages/<stage>.json         stage records (hash, config, inputs, outputs, wall time)
  *   summary.md, reproduce.json  the summary; the last invocation (plan, stage outcomes, timings)
  */
+import { withRunLock } from '../reliability/runLock';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { backendInfo, initBackend } from '../backend';
@@ -97,6 +98,13 @@ function readJson<T>(file: string): T {
 
 /** Run the pipeline for a resolved plan (reproduceConfig.resolvePlan). */
 export async function reproduce(plan: ReproducePlan, o: ReproduceOptions = {}): Promise<ReproduceOutcome> {
+  // Two runs writing to one output folder would corrupt each other's results: the second one fails
+  // fast naming the holder (lib/reliability/runLock.ts; a lock left by a dead process is broken).
+  fs.mkdirSync(plan.out, { recursive: true });
+  return withRunLock(plan.out, () => reproduceLocked(plan, o), { command: 'reproduce' });
+}
+
+async function reproduceLocked(plan: ReproducePlan, o: ReproduceOptions): Promise<ReproduceOutcome> {
   const t0 = Date.now();
   const print = o.print ?? ((l: string) => process.stdout.write(l + '\n'));
   const info = await initBackend();
