@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Feedback } from '../lib/data/schema';
-import { buildWorld, cloneSessionState, rolloutPolicy, SessionPolicy, TrueUserModel, UserSessionState, World } from '../lib/data/world';
+import { Feedback, validateLog } from '../lib/data/schema';
+import { buildWorld, generateWorld, cloneSessionState, rolloutPolicy, SessionPolicy, TrueUserModel, UserSessionState, World } from '../lib/data/world';
 import { Rng } from '../lib/util/rng';
 import { UsageError } from '../lib/util/errors';
 
@@ -173,4 +173,13 @@ test('chasing clicks gets fewer orders and less total reward than building inten
   assert.ok(a.expMeanClicks > b.expMeanClicks, `clicks: chaser ${a.expMeanClicks}, builder ${b.expMeanClicks}`);
   assert.ok(b.expMeanOrders > 3 * a.expMeanOrders, `orders: builder ${b.expMeanOrders}, chaser ${a.expMeanOrders}`);
   assert.ok(b.expMeanReward > 1.2 * a.expMeanReward, `reward: builder ${b.expMeanReward}, chaser ${a.expMeanReward}`);
+});
+
+test('a tiny catalog with empty categories still generates (the logging policy falls back to the whole catalog)', () => {
+  // 50 items over 50 Zipf-weighted categories leaves some categories empty.
+  const { world, log } = generateWorld({ nItems: 50, nCategories: 50, trainImpressions: 3000, seed: 1 });
+  validateLog(log);
+  const empty = Array.from({ length: 50 }, (_, k) => world.categoryStart[k + 1] - world.categoryStart[k]).filter((n) => n === 0).length;
+  assert.ok(empty > 0, 'the case under test needs at least one empty category');
+  for (let r = 0; r < log.item.length; r++) assert.ok(log.item[r] >= 0 && log.item[r] < 50);
 });

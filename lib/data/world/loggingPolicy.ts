@@ -66,8 +66,10 @@ export class LoggingPolicy implements SessionPolicy {
     return item;
   }
 
-  /** An item of category `cat` (or of the whole catalog when cat < 0), by popularity. */
+  /** An item of category `cat` (or of the whole catalog when cat < 0 or the category is empty), by popularity. */
   private draw(cat: number, u: number): number {
+    // Small catalogs can leave a category without items: draw from the whole catalog then.
+    if (cat >= 0 && this.catStart[cat] >= this.catStart[cat + 1]) cat = -1;
     const a = cat < 0 ? 0 : this.catStart[cat];
     const b = cat < 0 ? this.cum.length : this.catStart[cat + 1];
     const lo = a > 0 ? this.cum[a - 1] : 0;
