@@ -36,7 +36,7 @@ import { Feedback } from '../data/schema';
 import { SessionBatch } from '../agents/mapping/itemIndex';
 import type { SessionState } from '../agents/mapping/sessionState';
 import type { AgentState, Policy } from '../agents/policy';
-import { pushHistory } from '../sim/history';
+import { recordImpression } from '../sim/history';
 import { historyLength, type SimDataset } from '../sim/types';
 import { averagePrecision, ndcgAtK } from './metrics';
 import { defaultIndex, type MappingIndex } from './onlineTest';
@@ -315,9 +315,7 @@ function rankBatch(
       const f = batch[b].feedback[j];
       lists[b].push(rel[f]); // Algorithm 4 line 6: the logged external reward of a_t
       // Line 7: s_{t+1} as if the user reacted as logged.
-      pushHistory(browsed, b, N, a);
-      if (f !== Feedback.Skip) pushHistory(clicked, b, N, a);
-      if (f === Feedback.Order) pushHistory(ordered, b, N, a);
+      recordImpression(browsed, clicked, ordered, b, N, a, f);
     }
   }
   return lists;

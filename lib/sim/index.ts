@@ -4,7 +4,7 @@
  */
 export type { SimDataset, SimSplit } from './types';
 export { historyLength } from './types';
-export { pushHistory, historyItems } from './history';
+export { pushHistory, recordImpression, historyItems } from './history';
 export * from './metrics';
 export { FrequencyBaseline } from './frequencyBaseline';
 export { simulatorSpec, resolveSimulatorConfig, classWeightsFor } from './simulatorConfig';

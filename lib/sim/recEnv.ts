@@ -23,7 +23,7 @@ import { ConfigOf, FieldSpec, int, oneOf, num, resolveConfig } from '../util/con
 import { UsageError } from '../util/errors';
 import { Feedback } from '../data/schema';
 import { CandidateRecall } from './recall';
-import { pushHistory } from './history';
+import { recordImpression } from './history';
 import { historyLength, type SimDataset, type SimSplit } from './types';
 import type { Observation, UserBackend } from './userBackend';
 
@@ -270,9 +270,7 @@ export class RecEnv {
     const remaining = obs.remaining.slice();
     for (let b = 0; b < B; b++) {
       const it = items[b];
-      pushHistory(browsed, b, N, it);
-      if (feedback[b] !== Feedback.Skip) pushHistory(clicked, b, N, it);
-      if (feedback[b] === Feedback.Order) pushHistory(ordered, b, N, it);
+      recordImpression(browsed, clicked, ordered, b, N, it, feedback[b]);
       remaining[b * P + pos[b]] = 0;
       this.shownAt[b * P + pos[b]] = obs.t;
     }

@@ -4,22 +4,17 @@
  * chronological order across all the user's sessions and days (so test-day states include the
  * training day). This is the state s_t before action a_t: the row's own item is excluded.
  *
- * Layout (shared with lib/sim/history.ts): Int32Array [rows*N], row r at [r*N, (r+1)*N), entries are
+ * Layout (shared with lib/data/history.ts): Int32Array [rows*N], row r at [r*N, (r+1)*N), entries are
  * item index + 1, 0 = padding, left-padded, most recent last.
  */
 import { Progress } from '../../util/progress';
-import { EventLog, Feedback } from '../schema';
+import { EventLog } from '../schema';
+import { recordImpression } from '../history';
 
 export interface Histories {
   browsed: Int32Array; // [rows*N]
   clicked: Int32Array; // [rows*N]
   ordered: Int32Array; // [rows*N]
-}
-
-/** Shift a window of N left by one and append item + 1 (most recent last). */
-function push(win: Int32Array, item: number): void {
-  win.copyWithin(0, 1);
-  win[win.length - 1] = item + 1;
 }
 
 /**
@@ -70,9 +65,7 @@ export function computeHistories(logs: EventLog[], N: number, opts: { progress?:
         h.ordered.set(o, r * N);
         const it = l.item[r];
         const f = l.feedback[r];
-        push(b, it);
-        if (f !== Feedback.Skip) push(c, it);
-        if (f === Feedback.Order) push(o, it);
+        recordImpression(b, c, o, 0, N, it, f);
       }
       done += l.sessionStart[s + 1] - l.sessionStart[s];
       if (bar && (s & 255) === 0) bar.update(done);
