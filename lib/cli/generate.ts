@@ -1,10 +1,9 @@
 /** `hrlmg generate`: generate the default synthetic world, prepare its log and save the dataset. */
-import { saveDataset } from '../data/dataset';
-import type { DatasetManifest } from '../data/prepare';
-import { prepareDataset, prepareConfigSpec, PrepareConfig, resolvePrepareConfig } from '../data/prepare';
-import { STREAM_AUTO_ROWS, streamPrepareDataset } from '../data/stream';
+import { prepareConfigSpec, PrepareConfig, resolvePrepareConfig } from '../data/prepare';
+import { STREAM_AUTO_ROWS } from '../data/stream';
 import { generateWorld, resolveWorldConfig, worldConfigSpec, WorldConfig } from '../data/world';
 import { defineCommand, status } from './command';
+import { prepareToFolder } from './prepareToFolder';
 import { formatManifest } from './stats';
 
 export const generateCommand = defineCommand(
@@ -38,13 +37,7 @@ export const generateCommand = defineCommand(
     const stream = a.flags.stream === true || log.item.length >= STREAM_AUTO_ROWS;
     status(`generated ${log.item.length.toLocaleString('en-US')} impressions in ${tGen.toFixed(1)}s; preparing${stream ? ` streaming into ${out}` : ''}...`);
     const prepOpts = { progress: true, sourceInfo: { kind: 'world', config: world.cfg, bias: world.bias, generateSeconds: tGen } };
-    let m: DatasetManifest;
-    if (stream) m = await streamPrepareDataset(log, out, a.configs.prepare as Partial<PrepareConfig>, prepOpts);
-    else {
-      const ds = await prepareDataset(log, a.configs.prepare as Partial<PrepareConfig>, prepOpts);
-      status(`saving to ${out}...`);
-      m = await saveDataset(out, ds);
-    }
+    const m = await prepareToFolder(log, out, a.configs.prepare as Partial<PrepareConfig>, prepOpts, stream);
     process.stdout.write(formatManifest(m, out) + '\n');
     process.stdout.write(`  total time ${((Date.now() - t0) / 1000).toFixed(1)}s (generation ${tGen.toFixed(1)}s)\n`);
   },

@@ -2,12 +2,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ADAPTER_SPEC, ADAPTERS, AdapterOptions, resolveAdapterOptions } from '../data/adapters';
-import { saveDataset } from '../data/dataset';
-import type { DatasetManifest } from '../data/prepare';
-import { prepareDataset, prepareConfigSpec, PrepareConfig, resolvePrepareConfig } from '../data/prepare';
-import { STREAM_AUTO_ROWS, streamPrepareDataset } from '../data/stream';
+import { prepareConfigSpec, PrepareConfig, resolvePrepareConfig } from '../data/prepare';
+import { STREAM_AUTO_ROWS } from '../data/stream';
 import { InputError, UsageError } from '../util/errors';
 import { defineCommand, status } from './command';
+import { prepareToFolder } from './prepareToFolder';
 import { formatManifest } from './stats';
 
 export const prepareCommand = defineCommand(
@@ -63,13 +62,7 @@ export const prepareCommand = defineCommand(
         readSeconds: tRead,
       },
     };
-    let m: DatasetManifest;
-    if (stream) m = await streamPrepareDataset(log, out, a.configs.prepare as Partial<PrepareConfig>, prepOpts);
-    else {
-      const ds = await prepareDataset(log, a.configs.prepare as Partial<PrepareConfig>, prepOpts);
-      status(`saving to ${out}...`);
-      m = await saveDataset(out, ds);
-    }
+    const m = await prepareToFolder(log, out, a.configs.prepare as Partial<PrepareConfig>, prepOpts, stream);
     process.stdout.write(formatManifest(m, out) + '\n');
     process.stdout.write(`  total time ${((Date.now() - t0) / 1000).toFixed(1)}s (reading ${tRead.toFixed(1)}s)\n`);
   },

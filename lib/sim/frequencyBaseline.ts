@@ -8,7 +8,8 @@
  * It ignores the user's state entirely, so any margin the simulator has over it comes from the
  * histories. Items never shown on the training day get the global rates.
  */
-import { Feedback, type EventLog } from '../data/schema';
+import { type EventLog } from '../data/schema';
+import { itemOutcomeTotals } from './itemRates';
 import { UsageError } from '../util/errors';
 
 export class FrequencyBaseline {
@@ -23,24 +24,8 @@ export class FrequencyBaseline {
   ) {
     if (!(priorStrength >= 0)) throw new UsageError(`FrequencyBaseline: priorStrength must be >= 0, got ${priorStrength}`);
     const n = log.items.n;
-    const imp = new Float64Array(n);
-    const pos = new Float64Array(n);
-    const ord = new Float64Array(n);
-    let P = 0;
-    let O = 0;
+    const { imp, pos, ord, P, O } = itemOutcomeTotals(log);
     const rows = log.item.length;
-    for (let r = 0; r < rows; r++) {
-      const i = log.item[r];
-      imp[i]++;
-      if (log.feedback[r] !== Feedback.Skip) {
-        pos[i]++;
-        P++;
-      }
-      if (log.feedback[r] === Feedback.Order) {
-        ord[i]++;
-        O++;
-      }
-    }
     this.globalClickRate = rows ? P / rows : 0;
     this.globalOrderRate = rows ? O / rows : 0;
     const k = priorStrength;

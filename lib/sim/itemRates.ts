@@ -10,18 +10,27 @@
  */
 import { Feedback, type EventLog } from '../data/schema';
 
-export const RATE_FEATURES = ['clickRateLogit', 'orderRateLogit'] as const;
+/** Per item: impressions, positives (click or order) and orders; and their totals. */
+export interface ItemOutcomeTotals {
+  imp: Float64Array;
+  pos: Float64Array;
+  ord: Float64Array;
+  /** Total positives and orders over the rows counted. */
+  P: number;
+  O: number;
+}
 
-/** Raw logits [nItems*2] of smoothed click and order rates over `rows` of `log`. */
-export function rateLogits(log: EventLog, rows: ArrayLike<number>, k: number, kOrder = k): Float32Array {
+/** Count each item's impressions, positives and orders over `rows` of `log` (every row when omitted). */
+export function itemOutcomeTotals(log: EventLog, rows?: ArrayLike<number>): ItemOutcomeTotals {
   const n = log.items.n;
   const imp = new Float64Array(n);
   const pos = new Float64Array(n);
   const ord = new Float64Array(n);
   let P = 0;
   let O = 0;
-  for (let j = 0; j < rows.length; j++) {
-    const r = rows[j];
+  const count = rows ? rows.length : log.item.length;
+  for (let j = 0; j < count; j++) {
+    const r = rows ? rows[j] : j;
     const i = log.item[r];
     imp[i]++;
     if (log.feedback[r] !== Feedback.Skip) {
@@ -33,6 +42,15 @@ export function rateLogits(log: EventLog, rows: ArrayLike<number>, k: number, kO
       O++;
     }
   }
+  return { imp, pos, ord, P, O };
+}
+
+export const RATE_FEATURES = ['clickRateLogit', 'orderRateLogit'] as const;
+
+/** Raw logits [nItems*2] of smoothed click and order rates over `rows` of `log`. */
+export function rateLogits(log: EventLog, rows: ArrayLike<number>, k: number, kOrder = k): Float32Array {
+  const n = log.items.n;
+  const { imp, pos, ord, P, O } = itemOutcomeTotals(log, rows);
   const R = Math.max(1, rows.length);
   // Global rates, kept away from 0 so the logits stay finite on tiny samples.
   const gc = Math.min(1 - 1e-4, Math.max(1e-4, P / R));
