@@ -45,7 +45,7 @@ import type { EvaluationRecord } from '../eval/evaluate';
 import { chromiumAvailable } from '../plots/png';
 import { fileSha256 } from './hash';
 import { cachedRecord, readStageRecord, stageHash, writeStageRecord, type StageRecord } from './stageCache';
-import { mainVariants, runId, sweepPlans, type ReproducePlan, type Variant } from './reproduceConfig';
+import { mainVariants, reproduceSpec, runId, sweepPlans, type ReproducePlan, type Variant } from './reproduceConfig';
 import { agentDir, jobUnits, stageFileOf, worldOfDataset, type Job, type OfflineJob, type OnlineJob, type TrainJob } from './jobs';
 import { JobPool } from './pool';
 import { toCsv } from './csv';
@@ -582,8 +582,16 @@ function aboutLines(plan: ReproducePlan, res: ReproduceResults, backend: string)
   const sz = d?.sizes as { nItems?: number; nUsers?: number; train?: { rows: number }; test?: { rows: number } } | undefined;
   const src = plan.source.kind === 'world' ? `the default synthetic world (seed ${plan.source.world.seed}, ${plan.source.world.trainImpressions.toLocaleString('en-US')} training-day impressions)` : `${plan.source.adapter} log (${plan.source.files.map((f) => path.basename(f)).join(', ')})`;
   const r = plan.rep;
+  // Name the budget honestly: any change to the default budget options is listed.
+  const budgetKeys = ['seeds', 'trainSteps', 'trainBatch', 'trainT', 'updatesPerStep', 'evalSessions', 'offlineSessions', 'sweeps', 'worldImpressions', 'simEpochs'] as const;
+  const changed = budgetKeys.filter((k) => JSON.stringify(r[k]) !== JSON.stringify(reproduceSpec[k].default));
+  const budget = plan.quick
+    ? '`--quick` (tiny budget: a smoke test, not evidence)'
+    : changed.length === 0
+      ? 'the default budget'
+      : `a custom budget (changed from the defaults: ${changed.map((k) => `${k} = ${JSON.stringify(r[k])}`).join(', ')})`;
   return [
-    `Run: ${plan.quick ? '`--quick` (tiny budget: a smoke test, not evidence)' : 'full budget'}; kit ${kitVersion()}; TF.js backend ${backend}; ${new Date().toISOString()}.`,
+    `Run: ${budget}; kit ${kitVersion()}; TF.js backend ${backend}; ${new Date().toISOString()}.`,
     `Data: ${src}${sz ? `: ${sz.nItems} items, ${sz.nUsers} users, ${sz.train?.rows} training-day and ${sz.test?.rows} test-day impressions after the long-tail filter` : ''}.`,
     `Seeds: ${r.seeds.join(', ')} (n = ${r.seeds.length} per method and sweep point).`,
     `Training: ${r.trainSteps} lock-step steps of ${r.trainBatch} sessions × T = ${r.trainT} per run (${r.updatesPerStep} update(s) per step) against the learned simulator.`,
