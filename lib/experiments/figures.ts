@@ -172,9 +172,8 @@ export async function writeFigures(dir: string, figs: NamedFigure[], o: { png?: 
       const lay = figs[i].figure.layout;
       const width = typeof lay.width === 'number' ? lay.width : 1100;
       const height = typeof lay.height === 'number' ? lay.height : 500;
-      const render = () => renderPng(path.join(dir, files[i].html), path.join(dir, `${figs[i].name}.png`), { width, height });
-      let r = await render();
-      if (!r.ok) r = await render(); // headless Chromium occasionally stalls on a busy machine: one retry
+      // renderPng retries a stalled Chromium once itself.
+      const r = await renderPng(path.join(dir, files[i].html), path.join(dir, `${figs[i].name}.png`), { width, height });
       if (r.ok) files[i].png = `${figs[i].name}.png`;
       else files[i].pngNote = r.reason.split('\n')[0];
       o.onDone?.();

@@ -86,11 +86,20 @@ function run(bin: string, args: string[], timeoutMs: number): Promise<{ code: nu
 /**
  * Screenshot the standalone figure HTML at `htmlPath` into `pngPath` (written atomically).
  * Returns {ok: false, reason} when Chromium is missing, fails, times out or writes no valid PNG.
+ * Headless Chromium occasionally stalls on a busy machine (seen: a small figure hanging past 60 s),
+ * so a failed attempt is retried once with a fresh profile.
  */
 export async function renderPng(htmlPath: string, pngPath: string, o: PngOptions = {}): Promise<PngResult> {
   const bin = chromiumPath();
   if (!bin) return { ok: false, reason: `Chromium not found (looked at ${process.env.HRLMG_CHROMIUM ? `$HRLMG_CHROMIUM=${process.env.HRLMG_CHROMIUM}` : CANDIDATES.join(', ')}); install Debian's chromium package or set HRLMG_CHROMIUM` };
   if (!fs.existsSync(htmlPath)) return { ok: false, reason: `${htmlPath}: no such file` };
+  const first = await renderOnce(bin, htmlPath, pngPath, o);
+  if (first.ok) return first;
+  const second = await renderOnce(bin, htmlPath, pngPath, o);
+  return second.ok ? second : { ok: false, reason: `${second.reason} (after a retry; first attempt: ${first.reason.split('\n')[0]})` };
+}
+
+async function renderOnce(bin: string, htmlPath: string, pngPath: string, o: PngOptions): Promise<PngResult> {
   const width = Math.round(o.width ?? 1000);
   const height = Math.round(o.height ?? 600);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hrlmg-png-'));
