@@ -15,13 +15,8 @@ import { PrepareConfig, resolvePrepareConfig } from './config';
 import { funnelStats } from './funnelStats';
 import { computeHistories } from './histories';
 import { longTailFilter } from './longTailFilter';
-import { DATASET_FORMAT, DATASET_FORMAT_VERSION, PreparedDataset } from './preparedDataset';
+import { newManifest, PreparedDataset } from './preparedDataset';
 import { splitDays } from './splitDays';
-
-/** util/versions pulls in tfjs (via backend.ts); load it only when a dataset is actually made. */
-function kitVersionLazy(): string {
-  return (require('../../util/versions') as typeof import('../../util/versions')).kitVersion();
-}
 
 export interface PrepareOptions {
   /** Show progress bars (also silenced by HRLMG_QUIET=1). Default false. */
@@ -68,31 +63,20 @@ export async function prepareDataset(log: EventLog, overrides: Partial<PrepareCo
   lap('statistics');
 
   return {
-    manifest: {
-      format: DATASET_FORMAT,
-      formatVersion: DATASET_FORMAT_VERSION,
-      kitVersion: kitVersionLazy(),
-      createdAt: new Date().toISOString(),
+    manifest: newManifest({
       source: log.source,
-      sourceInfo: opts.sourceInfo ?? null,
+      sourceInfo: opts.sourceInfo,
       config: cfg,
-      days: { train: days.train, test: days.test },
-      sizes: {
-        nItems: sp.items.n,
-        nCategories: sp.items.nCategories,
-        nUsers: sp.nUsers,
-        N: cfg.N,
-        embeddingDim: cfg.embeddingDim,
-        itemExtra: Object.keys(sp.items.extra),
-        train: { rows: sp.train.item.length, sessions: sp.train.nSessions },
-        test: { rows: sp.test.item.length, sessions: sp.test.nSessions },
-      },
+      days,
+      items: sp.items,
+      nUsers: sp.nUsers,
+      train: { rows: sp.train.item.length, sessions: sp.train.nSessions },
+      test: { rows: sp.test.item.length, sessions: sp.test.nSessions },
       filter: { ...f.report, sessionsKept: sp.train.nSessions + sp.test.nSessions },
       statistics: { train: sTrain, test: sTest },
       embedding: info,
       timings,
-      files: [],
-    },
+    }),
     items: sp.items,
     embeddings,
     train: { log: sp.train, N: cfg.N, ...hTrain },

@@ -64,6 +64,56 @@ export interface DatasetManifest {
   files: ManifestFile[];
 }
 
+/** util/versions pulls in tfjs (via backend.ts); load it only when a dataset is actually made. */
+function kitVersionLazy(): string {
+  return (require('../../util/versions') as typeof import('../../util/versions')).kitVersion();
+}
+
+/** What a preparation run knows when it describes its dataset (the in-memory and streaming paths alike). */
+export interface ManifestParts {
+  source: string;
+  sourceInfo: unknown;
+  config: PrepareConfig;
+  days: { train: number[]; test: number[] };
+  items: ItemTable;
+  nUsers: number;
+  train: { rows: number; sessions: number };
+  test: { rows: number; sessions: number };
+  filter: FilterReport;
+  statistics: { train: FunnelStats; test: FunnelStats };
+  embedding: EmbeddingInfo;
+  timings: Record<string, number>;
+}
+
+/** The manifest of a newly prepared dataset (files are listed when it is saved). */
+export function newManifest(p: ManifestParts): DatasetManifest {
+  return {
+    format: DATASET_FORMAT,
+    formatVersion: DATASET_FORMAT_VERSION,
+    kitVersion: kitVersionLazy(),
+    createdAt: new Date().toISOString(),
+    source: p.source,
+    sourceInfo: p.sourceInfo ?? null,
+    config: p.config,
+    days: { train: p.days.train, test: p.days.test },
+    sizes: {
+      nItems: p.items.n,
+      nCategories: p.items.nCategories,
+      nUsers: p.nUsers,
+      N: p.config.N,
+      embeddingDim: p.config.embeddingDim,
+      itemExtra: Object.keys(p.items.extra),
+      train: { rows: p.train.rows, sessions: p.train.sessions },
+      test: { rows: p.test.rows, sessions: p.test.sessions },
+    },
+    filter: p.filter,
+    statistics: p.statistics,
+    embedding: p.embedding,
+    timings: p.timings,
+    files: [],
+  };
+}
+
 export interface PreparedDataset {
   manifest: DatasetManifest;
   items: ItemTable;

@@ -17,7 +17,7 @@ import { filterItems } from '../prepare/applyFilter';
 import { PrepareConfig, resolvePrepareConfig } from '../prepare/config';
 import { computeHistories } from '../prepare/histories';
 import { PrepareOptions } from '../prepare/prepareDataset';
-import { DATASET_FORMAT, DATASET_FORMAT_VERSION, DatasetManifest } from '../prepare/preparedDataset';
+import { DatasetManifest, newManifest } from '../prepare/preparedDataset';
 import { SPLIT_TRAIN } from '../prepare/splitDays';
 import { EventLog, validateLog } from '../schema';
 import { CooccurrenceAccumulator } from './cooccurrenceAccumulator';
@@ -43,10 +43,6 @@ export interface StreamPrepareOptions extends PrepareOptions {
   cooccurrenceBatchRows?: number;
 }
 
-/** util/versions pulls in tfjs (via backend.ts); load it only when a dataset is actually made. */
-function kitVersionLazy(): string {
-  return (require('../../util/versions') as typeof import('../../util/versions')).kitVersion();
-}
 
 function isLog(x: EventLog | LogSource): x is EventLog {
   return (x as EventLog).sessionStart instanceof Int32Array && (x as EventLog).item instanceof Int32Array;
@@ -265,31 +261,22 @@ export async function streamPrepareDataset(
       out.append('users.rawId', userRawId);
       out.append('embeddings', embeddings);
       timings.save = (Date.now() - t) / 1000;
-      manifest = out.finish({
-        format: DATASET_FORMAT,
-        formatVersion: DATASET_FORMAT_VERSION,
-        kitVersion: kitVersionLazy(),
-        createdAt: new Date().toISOString(),
-        source: src.source,
-        sourceInfo: opts.sourceInfo ?? null,
-        config: cfg,
-        days: { train: f.days.train, test: f.days.test },
-        sizes: {
-          nItems: items.n,
-          nCategories: items.nCategories,
+      manifest = out.finish(
+        newManifest({
+          source: src.source,
+          sourceInfo: opts.sourceInfo,
+          config: cfg,
+          days: f.days,
+          items,
           nUsers: f.nUsers,
-          N,
-          embeddingDim: cfg.embeddingDim,
-          itemExtra: Object.keys(items.extra),
-          train: { rows: f.train.rows, sessions: f.train.sessions },
-          test: { rows: f.test.rows, sessions: f.test.sessions },
-        },
-        filter: f.report,
-        statistics: { train: funnel[0].result(), test: funnel[1].result() },
-        embedding: info,
-        timings,
-        files: [],
-      });
+          train: f.train,
+          test: f.test,
+          filter: f.report,
+          statistics: { train: funnel[0].result(), test: funnel[1].result() },
+          embedding: info,
+          timings,
+        }),
+      );
     } catch (e) {
       out.abort();
       throw e;
