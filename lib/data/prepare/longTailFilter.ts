@@ -35,6 +35,23 @@ export interface FilterResult {
 
 type FilterConfig = Pick<PrepareConfig, 'minItemImpressions' | 'minItemClicks' | 'minUserImpressions' | 'minUserSessions' | 'dropColdUsers'>;
 
+/** The long-tail item rule: keep items with enough training impressions and clicks (orders count as clicks). */
+export function itemsAboveThresholds(
+  imp: ArrayLike<number>,
+  clk: ArrayLike<number>,
+  cfg: { minItemImpressions: number; minItemClicks: number },
+): { keepItem: Uint8Array; itemsKept: number } {
+  const keepItem = new Uint8Array(imp.length);
+  let itemsKept = 0;
+  for (let i = 0; i < imp.length; i++) {
+    if (imp[i] >= cfg.minItemImpressions && clk[i] >= cfg.minItemClicks) {
+      keepItem[i] = 1;
+      itemsKept++;
+    }
+  }
+  return { keepItem, itemsKept };
+}
+
 export function longTailFilter(log: EventLog, cfg: FilterConfig, sessionSplit: Int8Array): FilterResult {
   const nItems = log.items.n;
   const rows = log.item.length;
@@ -51,14 +68,7 @@ export function longTailFilter(log: EventLog, cfg: FilterConfig, sessionSplit: I
       rawTrainRows[log.user[r]]++;
     }
   }
-  const keepItem = new Uint8Array(nItems);
-  let itemsKept = 0;
-  for (let i = 0; i < nItems; i++) {
-    if (imp[i] >= cfg.minItemImpressions && clk[i] >= cfg.minItemClicks) {
-      keepItem[i] = 1;
-      itemsKept++;
-    }
-  }
+  const { keepItem, itemsKept } = itemsAboveThresholds(imp, clk, cfg);
   // 2. users, on surviving training rows
   const uImp = new Int32Array(log.nUsers);
   const uSess = new Int32Array(log.nUsers);

@@ -12,7 +12,7 @@
 import { InputError } from '../../util/errors';
 import { Progress } from '../../util/progress';
 import { PrepareConfig } from '../prepare/config';
-import { FilterReport } from '../prepare/longTailFilter';
+import { FilterReport, itemsAboveThresholds } from '../prepare/longTailFilter';
 import { SPLIT_TEST, SPLIT_TRAIN, SplitDays, splitDays } from '../prepare/splitDays';
 import { EventLog, Feedback } from '../schema';
 import { LogChunk, LogSource } from './logSource';
@@ -129,14 +129,7 @@ export async function streamFilter(src: LogSource, cfg: FilterConfig, o: PassOpt
       rawTrainRows[c.sessionUser[k]] += b - a;
     }
   });
-  const keepItem = new Uint8Array(nItems);
-  let itemsKept = 0;
-  for (let i = 0; i < nItems; i++) {
-    if (imp[i] >= cfg.minItemImpressions && clk[i] >= cfg.minItemClicks) {
-      keepItem[i] = 1;
-      itemsKept++;
-    }
-  }
+  const { keepItem, itemsKept } = itemsAboveThresholds(imp, clk, cfg);
 
   // pass 3: users, on surviving training rows
   const uImp = new Int32Array(nUsers);
