@@ -147,7 +147,7 @@ test('SIGKILL at 5 kinds of points, restart with the same command: bit-identical
 
   // nothing left behind: no lock, no temporary files, exactly the 2 newest checkpoints
   const everything = filesUnder(out).concat(list(out), list(ck));
-  assert.ok(!everything.some((f) => /\.tmp-|\.writing-|\.hrlmg-lock/.test(f)), `leftovers: ${everything.filter((f) => /\.tmp-|\.writing-|lock/.test(f))}`);
+  assert.ok(!everything.some((f) => /\.tmp-|\.writing-|\.pruning-|\.hrlmg-lock/.test(f)), `leftovers: ${everything.filter((f) => /\.tmp-|\.writing-|\.pruning-|lock/.test(f))}`);
   assert.deepEqual(list(ck).sort(), [`ckpt-${String(BATCHES - 1).padStart(8, '0')}`, last]);
 
   // a finished run is not redone
@@ -248,6 +248,17 @@ test('in-process: checkpoint folder lost between the two renames of a replacemen
   assert.match(warnings.join(), /unreadable .* trying an older one/);
   await td.run();
   assert.ok(same(ref, d), 'resumed from the older checkpoint: same weights as uninterrupted');
+  // pruning: an old checkpoint leaves the ckpt-* namespace in one rename before it is deleted, so a
+  // kill inside the delete leaves a .pruning- folder that removeTemp() clears, never a half-deleted
+  // ckpt-* folder that list() would skip and prune() never remove (seen under SIGKILL)
+  const half = path.join(store.root, '.pruning-ckpt-00000001-123');
+  fs.mkdirSync(path.join(half, 'agent'), { recursive: true });
+  fs.writeFileSync(path.join(half, 'agent', 'weights.bin'), 'x');
+  assert.equal(store.removeTemp(), 1);
+  assert.deepEqual(fs.readdirSync(store.root).sort(), ['ckpt-00000002', 'ckpt-00000003']);
+  tc.runEpisode();
+  await store.save(tc);
+  assert.deepEqual(fs.readdirSync(store.root).sort(), ['ckpt-00000003', 'ckpt-00000004'], 'pruned, with nothing left behind');
   for (const x of [ref, a, b, c, d]) x.dispose();
 });
 

@@ -8,7 +8,8 @@
  * and folder fsync'ed), then renamed to its final name in one step, and only then are older ones
  * pruned. So at every instant of a write, and after a kill at any instant, the folder holds at
  * least one complete checkpoint (once the first was written), and a `ckpt-*` folder is always
- * complete. Leftovers of interrupted writes never look like checkpoints; removeTemp() deletes them.
+ * complete. Pruning renames an old checkpoint to `.pruning-...` before deleting it. Leftovers of
+ * interrupted writes and prunes never look like checkpoints; removeTemp() deletes them.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,6 +26,8 @@ export interface StoredCheckpoint {
 
 const NAME = /^ckpt-(\d{8,})$/;
 const TEMP_PREFIX = '.writing-';
+/** An old checkpoint being pruned is renamed to this prefix first (one step), then deleted. */
+const TRASH_PREFIX = '.pruning-';
 
 /** fsync a file or folder (folders: so renames/creations inside it are durable). Best effort on folders. */
 function fsyncPath(p: string, isDir: boolean): void {
@@ -109,10 +112,20 @@ export class CheckpointStore {
     return { dir, name, episodes: trainer.episodes };
   }
 
-  /** Delete all but the `keep` newest checkpoints. */
+  /**
+   * Delete all but the `keep` newest checkpoints. Each is first renamed out of the `ckpt-*`
+   * namespace in one step: a kill in the middle of the recursive delete then leaves a `.pruning-`
+   * folder (removed by removeTemp on the next start), never a half-deleted `ckpt-*` folder, which
+   * list() would skip (no trainer.json) and so never prune.
+   */
   prune(): void {
     const all = this.list();
-    for (const c of all.slice(0, Math.max(0, all.length - this.keep))) fs.rmSync(c.dir, { recursive: true, force: true });
+    for (const c of all.slice(0, Math.max(0, all.length - this.keep))) {
+      const trash = path.join(this.root, `${TRASH_PREFIX}${c.name}-${process.pid}`);
+      fs.rmSync(trash, { recursive: true, force: true });
+      fs.renameSync(c.dir, trash);
+      fs.rmSync(trash, { recursive: true, force: true });
+    }
   }
 
   /** Delete leftovers of interrupted writes (call only while holding the run's lock). Returns how many. */
@@ -120,7 +133,7 @@ export class CheckpointStore {
     if (!fs.existsSync(this.root)) return 0;
     let n = 0;
     for (const name of fs.readdirSync(this.root)) {
-      if (name.startsWith(TEMP_PREFIX) || /\.tmp-/.test(name)) {
+      if (name.startsWith(TEMP_PREFIX) || name.startsWith(TRASH_PREFIX) || /\.tmp-/.test(name)) {
         fs.rmSync(path.join(this.root, name), { recursive: true, force: true });
         n++;
       }
