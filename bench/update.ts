@@ -15,7 +15,8 @@
  *        [--impl fast|plain|both] [--no-peer] [--peer-cpu] [--no-act] [--lib DIR...]
  *   --impl plain : nnImpl.fast = false (the plain tfjs ops + autodiff reference path)
  *   --impl nosimd: the fast path with the JS loops instead of the WebAssembly SIMD step kernels
- *   (several: --impl fast nosimd plain; 'both' = fast plain)
+ *   --impl nogemm: the fast path with tfjs's _FusedMatMul (XNNPACK) instead of gemm.ts's matmul
+ *   (several: --impl fast nosimd nogemm plain; 'both' = fast plain)
  *   --peer-cpu   : also run the peer with time.perf_counter replaced by time.process_time
  *   --lib DIR... : benchmark the library build(s) in DIR (e.g. an older build to compare before /
  *                  after; default: this build), each round runs every build then the peer
@@ -101,7 +102,7 @@ async function main(): Promise<void> {
   const [iters] = nums('iters', [50]);
   const implArgs = args('impl') ?? ['fast'];
   const impls = implArgs.flatMap((i) => (i === 'both' ? ['fast', 'plain'] : [i]));
-  if (!impls.every((i) => i === 'fast' || i === 'plain' || i === 'nosimd')) throw new Error(`--impl takes fast, plain, nosimd or both, got ${implArgs}`);
+  if (!impls.every((i) => i === 'fast' || i === 'plain' || i === 'nosimd' || i === 'nogemm')) throw new Error(`--impl takes fast, plain, nosimd, nogemm or both, got ${implArgs}`);
   const here = path.resolve(__dirname, '..');
   const roots = (args('lib') ?? []).map((d) => path.resolve(d));
   if (!roots.length) roots.push(here);
@@ -111,6 +112,9 @@ async function main(): Promise<void> {
     Rng: typeof import('../lib/util/rng').Rng;
     nnImpl: { fast: boolean } | undefined;
     simdImpl: { enabled: boolean } | undefined;
+    gemmImpl: { enabled: boolean } | undefined;
+    /** the library's matmul (kernels.mm), absent in builds before it existed */
+    mm: ((a: tf.Tensor, b: tf.Tensor) => tf.Tensor) | undefined;
   };
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loadLib = (root: string): Lib => {
@@ -122,6 +126,8 @@ async function main(): Promise<void> {
       Rng: (req('lib/util/rng') as typeof import('../lib/util/rng')).Rng,
       nnImpl: (req('lib/nn/impl') as { nnImpl?: { fast: boolean } }).nnImpl,
       simdImpl: fs.existsSync(path.join(root, 'lib/nn/simd.js')) ? (req('lib/nn/simd') as { simdImpl?: { enabled: boolean } }).simdImpl : undefined,
+      gemmImpl: fs.existsSync(path.join(root, 'lib/nn/gemm.js')) ? (req('lib/nn/gemm') as { gemmImpl?: { enabled: boolean } }).gemmImpl : undefined,
+      mm: fs.existsSync(path.join(root, 'lib/nn/kernels.js')) ? (req('lib/nn/kernels') as { mm?: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor }).mm : undefined,
     };
   };
   const libs = roots.map(loadLib);
@@ -163,8 +169,10 @@ async function main(): Promise<void> {
     const { DdpgCore } = lib;
     for (const mode of impls) {
       if (mode === 'nosimd' && !lib.simdImpl) continue; // a build without SIMD kernels
+      if (mode === 'nogemm' && !lib.gemmImpl) continue; // a build without gemm.ts
       if (lib.nnImpl) lib.nnImpl.fast = mode !== 'plain';
       if (lib.simdImpl) lib.simdImpl.enabled = mode !== 'nosimd';
+      if (lib.gemmImpl) lib.gemmImpl.enabled = mode !== 'nogemm';
       const impl = `${lib.name}:${mode}`;
       for (const batch of batches) {
         const high = new DdpgCore(table, { heads: M, E, N, H }, new Rng(1).fork('high'));
@@ -213,7 +221,10 @@ async function main(): Promise<void> {
           n = Math.max(Math.sqrt(n), 1e-12);
           for (let j = 0; j < E; j++) a[u * E + j] /= n;
         }
-        const scores = tf.tidy(() => tf.engine().runKernel('_FusedMatMul', { a: tf.tensor(a, [1, ACT_BATCH, E]), b: catalogT }, { transposeA: false, transposeB: false, activation: 'linear' }) as tf.Tensor);
+        const scores = tf.tidy(() => {
+          const q = tf.tensor(a, [1, ACT_BATCH, E]);
+          return lib.mm ? lib.mm(q, catalogT) : (tf.engine().runKernel('_FusedMatMul', { a: q, b: catalogT }, { transposeA: false, transposeB: false, activation: 'linear' }) as tf.Tensor);
+        });
         const sc = scores.dataSync() as Float32Array; // [batch, items]
         scores.dispose();
         for (let u = 0; u < ACT_BATCH; u++) {
@@ -228,6 +239,7 @@ async function main(): Promise<void> {
     }
     if (lib.nnImpl) lib.nnImpl.fast = true;
     if (lib.simdImpl) lib.simdImpl.enabled = true;
+    if (lib.gemmImpl) lib.gemmImpl.enabled = true;
   };
 
   const peerArgs = ['--threads', '1', '--batch', ...batches.map(String), '--items', String(ITEMS), '--only', flag('no-act') ? 'update' : 'all', '--warmup', String(warmup), '--iters', String(iters)];

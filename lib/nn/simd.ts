@@ -4,72 +4,16 @@
  * JavaScript loops over Float32Arrays cost 3-8 ns per element here (float32 <-> double
  * conversions, no SIMD); these run 4 lanes at a time.
  *
- * The module is assembled at run time from the small instruction helpers below (no toolchain).
+ * The module is assembled at run time (wasmAsm.ts, no toolchain).
  * All pointers and sizes are i32 BYTE quantities; H must be a multiple of 4 (callers fall back to
  * the JS loops otherwise). Semantics are those of the JS kernels in kernels.ts (the reference for
  * these, see the tests).
  */
 
-// ---- encoding helpers ------------------------------------------------------------------------
-type Code = number[];
-const uleb = (n: number): Code => {
-  const o: Code = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n) b |= 0x80;
-    o.push(b);
-  } while (n);
-  return o;
-};
-const sleb = (n: number): Code => {
-  const o: Code = [];
-  for (;;) {
-    const b = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
-      o.push(b);
-      return o;
-    }
-    o.push(b | 0x80);
-  }
-};
-const str = (s: string): Code => [...uleb(s.length), ...Array.from(Buffer.from(s, 'utf8'))];
-const vec = (items: Code[]): Code => [...uleb(items.length), ...items.flat()];
-const section = (id: number, body: Code): Code => [id, ...uleb(body.length), ...body];
-const I32 = 0x7f, V128 = 0x7b;
-
-// ---- instructions ----------------------------------------------------------------------------
-const get = (i: number): Code => [0x20, ...uleb(i)];
-const set = (i: number): Code => [0x21, ...uleb(i)];
-const i32 = (v: number): Code => [0x41, ...sleb(v)];
-const f32 = (v: number): Code => {
-  const b = Buffer.alloc(4);
-  b.writeFloatLE(v);
-  return [0x43, ...b];
-};
-const add = (...xs: Code[]): Code => [...xs.flat(), ...Array(xs.length - 1).fill(0x6a)];
-const mul = (a: Code, b: Code): Code => [...a, ...b, 0x6c];
-const geU = (a: Code, b: Code): Code => [...a, ...b, 0x4f];
-const SIMD = (op: number): Code => [0xfd, ...uleb(op)];
-const vload = (addr: Code): Code => [...addr, ...SIMD(0), 4, 0];
-const vstore = (addr: Code, v: Code): Code => [...addr, ...v, ...SIMD(11), 4, 0];
-const splat = (x: Code): Code => [...x, ...SIMD(19)];
-const lane = (v: Code, l: number): Code => [...v, ...SIMD(31), l];
-const fadd = (a: Code, b: Code): Code => [...a, ...b, ...SIMD(228)];
-const fsub = (a: Code, b: Code): Code => [...a, ...b, ...SIMD(229)];
-const fmul = (a: Code, b: Code): Code => [...a, ...b, ...SIMD(230)];
-const fstore = (addr: Code, x: Code): Code => [...addr, ...x, 0x38, 2, 0];
-const fload = (addr: Code): Code => [...addr, 0x2a, 2, 0];
-const feqz = (x: Code): Code => [...x, ...f32(0), 0x5b];
-// pmin = (b < a ? b : a): one x86 minps (f32x4.min has NaN/-0 semantics that cost a multi-instruction sequence)
-const fmin = (a: Code, b: Code): Code => [...a, ...b, ...SIMD(234)];
-const fdiv = (a: Code, b: Code): Code => [...a, ...b, ...SIMD(231)];
-const fabs = (a: Code): Code => [...a, ...SIMD(224)];
-const fge = (a: Code, b: Code): Code => [...a, ...b, ...SIMD(70)];
-const bitselect = (a: Code, b: Code, c: Code): Code => [...a, ...b, ...c, ...SIMD(82)];
-const ishl4 = (a: Code, n: Code): Code => [...a, ...n, ...SIMD(171)];
-const vsplat = (v: number): Code => splat(f32(v));
+import {
+  Code, V128, WasmMemory, I32, get, set, i32, f32, add, mul, geU, SIMD, vload, vstore, splat, lane, fadd, fsub, fmul, fstore, fload, feqz, fmin, fdiv, fabs, fge, bitselect, ishl4, vsplat, memcopy, memfill, ifElse, forUp, inc, FnDef, instantiate,
+} from './wasmAsm';
+export type { WasmMemory };
 
 /** Constants of `sigmoidInto`, splatted once per call into v128 locals (see `sigmoidConsts`). */
 const SIG_CONSTS = [
@@ -115,27 +59,6 @@ function sigmoidInto(x: Code, out: number, t: number[], k: number): Code {
   ];
 }
 
-const memcopy = (dst: Code, src: Code, n: Code): Code => [...dst, ...src, ...n, 0xfc, 10, 0, 0];
-const memfill = (dst: Code, n: Code): Code => [...dst, ...i32(0), ...n, 0xfc, 11, 0];
-const ifElse = (cond: Code, then: Code, els: Code = []): Code => [...cond, 0x04, 0x40, ...then, ...(els.length ? [0x05, ...els] : []), 0x0b];
-/** for (i = 0; i < end; i += step) body  (body must not branch out). */
-const forUp = (i: number, end: Code, step: number, body: Code): Code => [
-  ...i32(0), ...set(i),
-  0x02, 0x40, 0x03, 0x40,
-  ...geU(get(i), end), 0x0d, 1,
-  ...body,
-  ...add(get(i), i32(step)), ...set(i),
-  0x0c, 0, 0x0b, 0x0b,
-];
-const inc = (p: number, by: Code): Code => [...add(get(p), by), ...set(p)];
-
-interface FnDef {
-  name: string;
-  params: number;
-  i32Locals: number;
-  v128Locals: number;
-  code: Code;
-}
 
 // ---- kernels ----------------------------------------------------------------------------------
 
@@ -346,27 +269,6 @@ function rowSum(): FnDef {
   };
 }
 
-// ---- module -----------------------------------------------------------------------------------
-
-function assemble(fns: FnDef[]): Uint8Array {
-  const types = fns.map((f) => [0x60, ...vec(Array.from({ length: f.params }, () => [I32])), 0]);
-  const bodies = fns.map((f) => {
-    const locals = vec([
-      [...uleb(f.i32Locals), I32],
-      [...uleb(f.v128Locals), V128],
-    ]);
-    const body = [...locals, ...f.code, 0x0b];
-    return [...uleb(body.length), ...body];
-  });
-  return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, vec(types)),
-    ...section(2, vec([[...str('env'), ...str('memory'), 0x02, 0x00, 0x00]])),
-    ...section(3, vec(fns.map((_, i) => uleb(i)))),
-    ...section(7, vec(fns.map((f, i) => [...str(f.name), 0x00, ...uleb(i)]))),
-    ...section(10, vec(bodies)),
-  ]);
-}
 
 export interface SimdKernels {
   gruStep(rz: number, s: number, ho: number, gh: number, gi: number, bh: number, h: number, hp: number, mask: number, B: number, H4: number): void;
@@ -376,20 +278,6 @@ export interface SimdKernels {
   rowSum(out: number, x: number, R: number, C4: number): void;
 }
 
-/** A WebAssembly.Memory (the global WebAssembly API is not in this project's TypeScript lib). */
-export interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-function instantiate<E>(fns: FnDef[], memory: WasmMemory): E {
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  return new WA.Instance(new WA.Module(assemble(fns)), { env: { memory } }).exports as E;
-}
 
 /** Switch for measurements and tests: false = the JS loops in kernels.ts (same results to ~1e-6). */
 export const simdImpl = { enabled: true };
