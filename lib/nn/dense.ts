@@ -2,7 +2,7 @@
  * Fully connected layer y = x W (+ b), W stored [in, out] (the transpose of PyTorch's Linear weight).
  * Init: W, b ~ U(-1/sqrt(in), 1/sqrt(in)) (PyTorch default), or a constant bias when given.
  * Fast path: blocks W [1, in, out], b [out], W^T [1, out, in]; the backward uses W^T and x^T as
- * explicit operands of plain (XNNPACK) matmuls, and a JS column sum for the bias.
+ * explicit operands of plain matmuls (kernels.mm), and a JS column sum for the bias.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParamSet, TensorEntry, torchUniform } from './params';

@@ -11,8 +11,8 @@
  * Backward per step (1 kernel + 1 matmul): with dh the gradient w.r.t. h_t,
  *   da_n = dh (1 - z)(1 - n^2),  da_z = dh (h - n) z (1 - z),  d ghn = da_n r,
  *   da_r = da_n ghn r (1 - r),   dh_{t-1} = z dh + (da_r | da_z | d ghn) WhT.
- * Weight gradients over all steps at once, steps on the columns (the big operand stays the
- * packed one, X or Hprev, instead of a fresh gradient matrix):
+ * Weight gradients over all steps at once, steps on the columns (the long operand, X or Hprev, is
+ * the right-hand one, read row by row):
  *   dWi^T = (da_r; da_z; da_n) X,  dWh^T = (da_r; da_z; d ghn) Hprev,  biases = row sums.
  * The inputs x are constants (no gradient).
  */

@@ -40,8 +40,9 @@
  * SPEED (docs/performance.md "Update speed"): by default (`nnImpl.fast`) the layers run explicit
  * forward/backward passes built on the wasm fast paths: one flat variable per network (ParamSet:
  * weight blocks gathered / gradients scattered in one kernel each; Adam and soft updates over the
- * whole vector), XNNPACK matmuls with weights as the packed operand, and custom kernels for the GRU
- * step math (kernels.ts; WebAssembly SIMD in simd.ts when H % 4 = 0, JS loops otherwise).
+ * whole vector), shape-specialised WebAssembly SIMD matmuls (gemm.ts; tfjs's XNNPACK matmul off
+ * wasm), and custom kernels for the GRU step math (kernels.ts; WebAssembly SIMD in simd.ts when
+ * H % 4 = 0, JS loops otherwise).
  * DdpgCore.update uses the passes directly (no autodiff tape); Encoder/Gru/Dense/Actor/Critic wrap
  * them in tf.customGrad so autodiff callers (FeedbackNet, RewardNet, custom losses) get them too.
  * `nnImpl.fast = false` switches to plain ops + autodiff (the reference, tested equal to ~1e-5 in
