@@ -160,6 +160,32 @@ test('actor moves toward the maximum of a fixed toy critic Q = relu(relu(a.u + 1
   core.dispose();
 });
 
+test('action penalty: with Q = a.u + 1.5 (a fixed toy critic) the actor settles at a = u / (2 lambda), not in a corner', () => {
+  // Actor loss -Q + lambda ||a||^2 is minimised at a = u / (2 lambda): with lambda = 5 and |u_j| <= 2,
+  // |a_j| <= 0.2, well inside the tanh box. Without the penalty the actor runs to a = sign(u) (test above).
+  const { table, rng, batchOf } = setup(5);
+  const lambda = 5;
+  const core = new DdpgCore(table, small({ heads: 1, lrCritic: 1e-12, lrActor: 3e-2, actionPenalty: lambda }), rng.fork('core'));
+  const u = Array.from({ length: E }, (_, j) => (j % 2 ? -1 : 1) * (1 + j / E));
+  const w = core.getWeights();
+  const crit = new Float32Array(w.critic.length);
+  setCritic(core, crit, 'head0/wa/W', (i) => (i % H === 0 ? u[Math.floor(i / H)] : 0));
+  setCritic(core, crit, 'head0/wa/b', (i) => (i === 0 ? 1 : 0));
+  setCritic(core, crit, 'head0/wq/W', (i) => (i === 0 ? 1 : 0));
+  setCritic(core, crit, 'head0/wq/b', () => 0.5);
+  core.setWeights({ ...w, critic: crit, criticTarget: crit });
+  const b = batchOf(1, 8);
+  for (let k = 0; k < 300; k++) core.update(b);
+  const a = core.act(b.s1, b.s2);
+  for (let k = 0; k < 8; k++) {
+    for (let j = 0; j < E; j++) {
+      const want = u[j] / (2 * lambda);
+      assert.ok(Math.abs(a[k * E + j] - want) < 0.03, `row ${k} coordinate ${j}: ${a[k * E + j]} vs u/(2 lambda) = ${want}`);
+    }
+  }
+  core.dispose();
+});
+
 test('dead ReLU: a critic with Q = 0 everywhere still learns positive targets (and is stuck without the fix)', () => {
   const { table, rng, batchOf } = setup(6);
   const run = (fix: boolean) => {
@@ -259,12 +285,13 @@ test('save -> load and setWeights(getWeights()) resume bit-identically', async (
 
 test('fast update (explicit passes) matches the plain-autodiff reference: losses, qMean, deadFrac over 6 updates', () => {
   // H = 8: SIMD step kernels; H = 5: the JS kernels. Padded histories, terminal flags, both outputs.
-  for (const [H, qOutput, K] of [[8, 'relu', 2], [5, 'softplus', 1]] as const) {
+  // The third case adds the action penalty (its gradient is added by hand on the fast path).
+  for (const [H, qOutput, K, actionPenalty] of [[8, 'relu', 2, 0], [5, 'softplus', 1, 0], [8, 'relu', 2, 0.7]] as const) {
     const run = (fast: boolean) => {
       const { table, batchOf } = setup(11);
       nnImpl.fast = fast;
       try {
-        const core = new DdpgCore(table, { E, N, H, heads: K, qOutput, lrCritic: 3e-3, lrActor: 3e-3 }, new Rng(5));
+        const core = new DdpgCore(table, { E, N, H, heads: K, qOutput, lrCritic: 3e-3, lrActor: 3e-3, actionPenalty }, new Rng(5));
         const out = [];
         for (let k = 0; k < 6; k++) out.push(core.update({ ...batchOf(K, 7), done: new Float32Array([0, 0, 1, 0, 0, 0, 1]) }));
         const w = core.getWeights();

@@ -148,6 +148,21 @@ test('resolvePlan: defaults, the quick preset, precedence and managed keys', () 
   assert.throws(() => resolvePlan({ adapter: 'taobao', input: ['/no/such/file.csv'] }), InputError);
 });
 
+test('resolvePlan: actionPenalty (added after 0.1.0) stays out of the plan at its default, so earlier caches stay valid', () => {
+  const d = resolvePlan({});
+  for (const m of ['ddpg', 'hrl', 'hrl-mg'] as const) assert.equal('actionPenalty' in d.agents[m], false, m);
+  const p = resolvePlan({ file: { agents: { all: { actionPenalty: 1 } } } });
+  for (const m of ['ddpg', 'hrl', 'hrl-mg'] as const) assert.equal(p.agents[m].actionPenalty, 1, m);
+  assert.equal('actionPenalty' in p.agents.dnn, false, 'DNN has no actor');
+  // sweep points: with the default, the alpha = 0.5 / M = 2 points are the main HRL-MG run, M = 1 is HRL
+  for (const plan of [d, p]) {
+    const [alpha, M] = sweepPlans(plan);
+    assert.equal(alpha.points.find((x) => x.x === 0.5)!.variant.id, 'hrl-mg');
+    assert.equal(M.points.find((x) => x.x === 1)!.variant.id, 'hrl');
+    assert.equal(alpha.points.find((x) => x.x === 0)!.variant.agent.actionPenalty, plan === p ? 1 : undefined);
+  }
+});
+
 test('sweep variants: the points equal to a main run reuse it; M = 1 is the HRL run', () => {
   const plan = resolvePlan({});
   const main = mainVariants(plan);

@@ -43,6 +43,7 @@ export const lowLevelSpec = {
   qOutput: oneOf<QOutput>('relu', Q_OUTPUTS, "critic output activation: 'relu' (paper Eq. 7/11), 'softplus' or 'linear'"),
   qBiasInit: num(0.5, 'initial bias of every Q output unit (positive: ReLU heads start alive)'),
   deadReluFix: bool(true, "qOutput 'relu': straight-through gradient for a Q head dead on a whole minibatch"),
+  actionPenalty: num(0, 'actor loss + actionPenalty * mean_batch ||a||^2 per head, both levels (0 = the paper; > 0 keeps proto-actions and goals off the corners of the tanh box, docs/results-default-world.md)', { min: 0 }),
   actionNoise: num(0.2, 'start std of the Gaussian noise added to each proto-action coordinate, in units of B (training only)', { min: 0 }),
   actionNoiseEnd: num(0.02, 'end std of the proto-action noise after exploreDecay transitions, in units of B', { min: 0 }),
 };

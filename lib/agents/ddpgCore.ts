@@ -9,8 +9,9 @@
  * `update` performs exactly one level's part of Algorithm 2 (lines 24/26 + 27), as the PyTorch peer:
  *   1. critic TD step: y_i = r_i + gamma (1 - done) Q'_i(s', mu'_i(s'))          (Eq. 16 / 19)
  *      loss = sum_i mean_batch (y_i - Q_i(s, a_i))^2, a = the stored (executed) action; Adam.
- *   2. actor step with the UPDATED critic: loss = -sum_i mean_batch Q_i(s, mu_i(s)) (Eq. 18 / 21),
- *      gradient w.r.t. the actor only, taken at the actor's own proto-action output; Adam.
+ *   2. actor step with the UPDATED critic: loss = -sum_i mean_batch Q_i(s, mu_i(s)) (Eq. 18 / 21)
+ *      [+ actionPenalty * sum_i mean_batch ||mu_i(s)||^2, off by default], gradient w.r.t. the
+ *      actor only, taken at the actor's own proto-action output; Adam.
  *   3. soft update of both targets: t <- tau w + (1 - tau) t                     (Alg. 2 line 27)
  * Targets change only in step 3. Rewards arrive per head; benefit assignment lives elsewhere.
  *
@@ -49,6 +50,7 @@ export const ddpgSpec = {
   qOutput: oneOf<QOutput>('relu', Q_OUTPUTS, "critic output activation: 'relu' (paper Eq. 7/11), 'softplus' or 'linear'"),
   qBiasInit: num(0.5, 'initial bias of every Q output unit (positive: ReLU heads start alive)'),
   deadReluFix: bool(true, "qOutput 'relu': straight-through gradient for a head whose Q is 0 on the whole minibatch"),
+  actionPenalty: num(0, 'actor loss + actionPenalty * sum_i mean_batch ||mu_i(s)||^2 (0 = the paper: the actor may run into the corners of the B*tanh box)', { min: 0 }),
 };
 export type DdpgConfig = ConfigOf<typeof ddpgSpec>;
 
@@ -289,9 +291,11 @@ export class DdpgCore {
 
       // 2. actor step with the updated critic; gradient w.r.t. the actor's variables only.
       const actor = tf.variableGrads(() => {
-        const q = this.critic.forward(x1, x2, this.actor.forward(x1, x2));
+        const mu = this.actor.forward(x1, x2);
+        const q = this.critic.forward(x1, x2, mu);
         let loss = tf.scalar(0);
         for (let i = 0; i < K; i++) loss = tf.sub(loss, tf.mean(q[i]));
+        if (c.actionPenalty > 0) for (const m of mu) loss = tf.add(loss, tf.mul(c.actionPenalty, tf.mean(tf.sum(tf.square(m), 1))));
         return loss as tf.Scalar;
       }, this.actor.params.vars);
       this.actorOpt.apply(this.actor.params.vars.map((v) => actor.grads[v.name]));
@@ -369,7 +373,14 @@ export class DdpgCore {
         }
         return upload(dz, [1, batch, 1]);
       });
-      const da = this.critic.backwardFast(fq.cache!, savedQ.ts, dzA, { params: null, action: true })!;
+      let da = this.critic.backwardFast(fq.cache!, savedQ.ts, dzA, { params: null, action: true })!;
+      if (c.actionPenalty > 0) {
+        // + actionPenalty * mean_batch ||mu_i||^2: its gradient 2 actionPenalty mu_i / batch joins dL/dmu_i
+        const g = readHeads(fa.g);
+        for (const gi of g) for (let j = 0; j < gi.length; j++) actorLoss += (c.actionPenalty * gi[j] * gi[j]) / batch;
+        const scale = tf.scalar((2 * c.actionPenalty) / batch);
+        da = da.map((d, i) => tf.add(d, tf.mul(fa.g[i], scale)));
+      }
       const gradsA = new Grads();
       this.actor.backwardFast(fa.cache!, savedA.ts, da, gradsA);
       this.actorOpt.applyFlat(gradsA.flat(this.actor.params));

@@ -46,7 +46,7 @@ export class HighLevel {
       table,
       {
         heads: c.M, E: c.E, H: c.H, N: c.N, B: c.bound, gamma: c.gamma, tau: c.tau, lrActor: c.lrHighActor, lrCritic: c.lrHighCritic,
-        qOutput: c.qOutput, qBiasInit: c.qBiasInit, deadReluFix: c.deadReluFix,
+        qOutput: c.qOutput, qBiasInit: c.qBiasInit, deadReluFix: c.deadReluFix, actionPenalty: c.actionPenalty,
       },
       rng.fork('high/init'),
     );

@@ -61,7 +61,7 @@ export class LowLevel {
       table,
       {
         heads: 1, E: c.E, H: c.H, N: c.N, B: c.bound, gamma: c.gamma, tau: c.tau, lrActor: c.lrActor, lrCritic: c.lrCritic,
-        qOutput: c.qOutput, qBiasInit: c.qBiasInit, deadReluFix: c.deadReluFix,
+        qOutput: c.qOutput, qBiasInit: c.qBiasInit, deadReluFix: c.deadReluFix, actionPenalty: c.actionPenalty,
       },
       rng.fork('low/init'),
     );

@@ -228,7 +228,7 @@ export function resolvePlan(p: PlanInput): ReproducePlan {
   for (const m of AGENT_METHODS) {
     const spec = agentSpecs[m];
     const o = merge(pick(q.agents?.all, spec), pick(file.agents?.all, spec), q.agents?.[m], file.agents?.[m], { E: prepare.embeddingDim, N: prepare.N });
-    agents[m] = { ...resolveAgentConfig(m, o) } as Record<string, unknown>;
+    agents[m] = planAgent(m, o);
   }
   const c = agents['hrl-mg'].c as number;
   if (rep.sweeps) {
@@ -272,6 +272,20 @@ export function resolvePlan(p: PlanInput): ReproducePlan {
 
 // ---- what gets trained ---------------------------------------------------------------------------
 
+/** Agent options added after kit 0.1.0, with the value that behaves as 0.1.0 did. */
+const NEUTRAL_SINCE_0_1_0: Record<string, unknown> = { actionPenalty: 0 };
+
+/**
+ * The resolved agent config as the plan records (and hashes) it. Options added after kit 0.1.0 are
+ * left out while they hold the value that behaves as 0.1.0 did, so caches of earlier runs stay
+ * valid; the agent resolves them to that default anyway.
+ */
+function planAgent(method: AgentMethod, o: Record<string, unknown>): Record<string, unknown> {
+  const r = { ...resolveAgentConfig(method, o) } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(NEUTRAL_SINCE_0_1_0)) if (r[k] === v) delete r[k];
+  return r;
+}
+
 export const METHOD_LABELS: Record<AgentMethod, string> = { dnn: 'DNN', ddpg: 'DDPG', hrl: 'HRL', 'hrl-mg': 'HRL-MG' };
 
 /** One agent configuration to train once per seed. */
@@ -309,7 +323,7 @@ export function sweepPlans(plan: ReproducePlan): SweepPlan[] {
   const main = mainVariants(plan);
   const base = plan.agents['hrl-mg'];
   const variant = (method: AgentMethod, cfg: Record<string, unknown>, id: string, label: string): Variant => {
-    const resolved = { ...resolveAgentConfig(method, cfg) } as Record<string, unknown>;
+    const resolved = planAgent(method, cfg);
     const hit = main.find((v) => sameAgent(v, method, resolved));
     return hit ?? { id, method, label, agent: resolved };
   };
