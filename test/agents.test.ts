@@ -175,6 +175,25 @@ test('traceRollout on the test split: explore off, nothing stored, goals and r_i
   agent.dispose();
 });
 
+test('actionPenalty: recorded in agent.json only when on, so agents saved by kit 0.1.0 (no such key) still load', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrlmg-agents-'));
+  try {
+    for (const [k, lambda] of [[0, 0], [1, 0.5]] as const) {
+      const d = path.join(dir, `a${k}`);
+      const agent = createAgent('hrl-mg', w.ds.embeddings, { ...tiny, actionPenalty: lambda }, new Rng(1));
+      await agent.save(d);
+      const json = JSON.parse(fs.readFileSync(path.join(d, 'agent.json'), 'utf8')) as { config: Record<string, unknown> };
+      assert.equal('actionPenalty' in json.config, lambda !== 0);
+      const back = (await loadAgent(d, w.ds.embeddings)) as HrlMgAgent;
+      assert.equal(back.low.core.cfg.actionPenalty, lambda);
+      assert.equal(back.high!.core.cfg.actionPenalty, lambda);
+      for (const x of [agent, back]) x.dispose();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('misuse: observe must answer the last select; loadAgent checks the table; specs document every field', async () => {
   const agent = createAgent('ddpg', w.ds.embeddings, tiny, new Rng(1));
   const { pools, cands, state, env } = session(2, 10);

@@ -147,3 +147,17 @@ export type TrainerConfig = ConfigOf<typeof trainerSpec>;
 export function resolveTrainerConfig(overrides: object = {}): TrainerConfig {
   return resolveConfig('trainer', trainerSpec, overrides);
 }
+
+/** Agent options added after kit 0.1.0, with the value that behaves as 0.1.0 did. */
+export const NEUTRAL_SINCE_0_1_0: Readonly<Record<string, unknown>> = { actionPenalty: 0 };
+
+/**
+ * `cfg` without the options added after kit 0.1.0 that hold their 0.1.0-equivalent value: what is
+ * recorded (agent.json, run identities, reproduce hashes), so agents, runs and caches made by 0.1.0
+ * keep matching. Resolving the result gives `cfg` back.
+ */
+export function omitNeutral(cfg: Record<string, unknown>): Record<string, unknown> {
+  const r = { ...cfg };
+  for (const [k, v] of Object.entries(NEUTRAL_SINCE_0_1_0)) if (r[k] === v) delete r[k];
+  return r;
+}

@@ -25,7 +25,7 @@ import { LowLevel, lowFields } from './lowLevel';
 import { HighLevel, highFields } from './highLevel';
 import { ReplayBuffer } from './replayBuffer';
 import {
-  resolveAgentConfig, type DdpgAgentConfig, type HrlConfig, type HrlMgConfig,
+  omitNeutral, resolveAgentConfig, type DdpgAgentConfig, type HrlConfig, type HrlMgConfig,
 } from './agentConfig';
 import type { AgentState } from './policy';
 import type { SessionBatch } from './mapping/itemIndex';
@@ -189,7 +189,7 @@ export class HrlMgAgent<K extends HierMethod = HierMethod> implements TrainableA
   }
 
   private jsonConfig(): Record<string, unknown> {
-    return { ...this.config } as Record<string, unknown>;
+    return omitNeutral({ ...this.config } as Record<string, unknown>); // agents saved by kit 0.1.0 keep loading
   }
 
   async save(dir: string): Promise<void> {

@@ -19,7 +19,7 @@ import { ADAPTERS } from '../data/adapters/index';
 import { resolveAdapterOptions, type AdapterOptions } from '../data/adapters/options';
 import { resolveSimulatorConfig, type SimulatorConfig } from '../sim/simulatorConfig';
 import { recEnvSpec } from '../sim/recEnv';
-import { AGENT_METHODS, agentSpecs, resolveAgentConfig, type AgentMethod } from '../agents/agentConfig';
+import { AGENT_METHODS, agentSpecs, omitNeutral, resolveAgentConfig, type AgentMethod } from '../agents/agentConfig';
 import { evaluateSpec, resolveEvaluateConfig, type EvaluateConfig } from '../eval/evaluate';
 import { canonicalJson } from './hash';
 
@@ -272,18 +272,9 @@ export function resolvePlan(p: PlanInput): ReproducePlan {
 
 // ---- what gets trained ---------------------------------------------------------------------------
 
-/** Agent options added after kit 0.1.0, with the value that behaves as 0.1.0 did. */
-const NEUTRAL_SINCE_0_1_0: Record<string, unknown> = { actionPenalty: 0 };
-
-/**
- * The resolved agent config as the plan records (and hashes) it. Options added after kit 0.1.0 are
- * left out while they hold the value that behaves as 0.1.0 did, so caches of earlier runs stay
- * valid; the agent resolves them to that default anyway.
- */
+/** The resolved agent config as the plan records (and hashes) it (see omitNeutral). */
 function planAgent(method: AgentMethod, o: Record<string, unknown>): Record<string, unknown> {
-  const r = { ...resolveAgentConfig(method, o) } as Record<string, unknown>;
-  for (const [k, v] of Object.entries(NEUTRAL_SINCE_0_1_0)) if (r[k] === v) delete r[k];
-  return r;
+  return omitNeutral({ ...resolveAgentConfig(method, o) } as Record<string, unknown>);
 }
 
 export const METHOD_LABELS: Record<AgentMethod, string> = { dnn: 'DNN', ddpg: 'DDPG', hrl: 'HRL', 'hrl-mg': 'HRL-MG' };

@@ -37,7 +37,7 @@ import { Simulator } from '../sim/simulator';
 import { SimulatorBackend } from '../sim/simulatorBackend';
 import { TrueModelBackend } from '../sim/trueModelBackend';
 import type { UserBackend } from '../sim/userBackend';
-import { AGENT_METHODS, resolveAgentConfig, resolveTrainerConfig, trainerSpec, type AgentMethod, type TrainerConfig } from '../agents/agentConfig';
+import { AGENT_METHODS, omitNeutral, resolveAgentConfig, resolveTrainerConfig, trainerSpec, type AgentMethod, type TrainerConfig } from '../agents/agentConfig';
 import { canonicalJson } from '../agents/agentStore';
 import { createAgent } from '../agents/factory';
 import { saveTrainLog, Trainer, trainEnvFactory } from '../agents/trainer';
@@ -202,7 +202,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
       throw new ConfigError(`agent(${o.method})`, k, `must match the dataset (${o.data} has ${k === 'E' ? 'embeddingDim' : 'N'} = ${fromData[k]}), got ${agentOverrides[k]}; leave it out to use the dataset's`);
     }
   }
-  const agentCfg = resolveAgentConfig(o.method, agentOverrides) as unknown as Record<string, unknown>;
+  const agentCfg = omitNeutral(resolveAgentConfig(o.method, agentOverrides) as unknown as Record<string, unknown>); // runs of kit 0.1.0 keep resuming
   const simSha256 = o.backend === 'sim' ? simulatorSha256(o.sim!) : null;
   await initBackend();
   const { trainer: tcfg, env: envCfg, divergence: dcfg } = pre;
