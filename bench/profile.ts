@@ -11,12 +11,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
-import { DdpgCore, DdpgBatch } from '../lib/agents/ddpgCore';
+import { DdpgCore } from '../lib/agents/ddpgCore';
 import { Rng } from '../lib/util/rng';
 import { gemmImpl } from '../lib/nn/gemm';
 import { simdImpl } from '../lib/nn/simd';
-
-const E = 50, N = 10, H = 64, M = 2, ITEMS = 10_000;
+import { E, H, ITEMS, M, N, randomMinibatch } from './updateWorkload';
 
 function arg(name: string, def: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,13 +30,7 @@ async function main(): Promise<void> {
   const info = await initBackend();
   const rng = new Rng(0);
   const table = rng.fillNormal(new Float32Array(ITEMS * E));
-  const hist = (b: number): Int32Array => Int32Array.from({ length: b * N }, () => 1 + rng.int(ITEMS));
-  const mb = (K: number, b: number): DdpgBatch => ({
-    s1: hist(b), s2: hist(b), s1n: hist(b), s2n: hist(b),
-    a: rng.fillUniform(new Float32Array(K * b * E), -1, 1),
-    r: rng.fillUniform(new Float32Array(K * b), 0, 1),
-  });
-  const pool = Array.from({ length: 4 }, () => ({ h: mb(M, batch), l: mb(1, batch) }));
+  const pool = Array.from({ length: 4 }, () => ({ h: randomMinibatch(rng, M, batch), l: randomMinibatch(rng, 1, batch) }));
   const high = new DdpgCore(table, { heads: M, E, N, H }, new Rng(1).fork('high'));
   const low = new DdpgCore(table, { heads: 1, E, N, H }, new Rng(1).fork('low'));
   let k = 0;

@@ -29,7 +29,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 
-const E = 50, N = 10, H = 64, M = 2, ITEMS = 10_000, CANDS = 500, ACT_BATCH = 64;
+import { E, H, ITEMS, M, N, randomHistories, randomMinibatch } from './updateWorkload';
+
+const CANDS = 500, ACT_BATCH = 64;
 const PEER = '/work/shared/bench/peer_torch.py';
 const PY = '/usr/bin/python3';
 
@@ -140,18 +142,7 @@ async function main(): Promise<void> {
 
   const rng = new Rng(0);
   const table = rng.fillNormal(new Float32Array(ITEMS * E));
-  const hist = (batch: number) => {
-    const h = new Int32Array(batch * N);
-    for (let i = 0; i < h.length; i++) h[i] = 1 + rng.int(ITEMS);
-    return h;
-  };
-  type Batch = import('../lib/agents/ddpgCore').DdpgBatch;
-  const mb = (K: number, batch: number): Batch => ({
-    s1: hist(batch), s2: hist(batch), s1n: hist(batch), s2n: hist(batch),
-    a: rng.fillUniform(new Float32Array(K * batch * E), -1, 1),
-    r: rng.fillUniform(new Float32Array(K * batch), 0, 1),
-  });
-  const pools = new Map(batches.map((b) => [b, Array.from({ length: 4 }, () => ({ h: mb(M, b), l: mb(1, b) }))]));
+  const pools = new Map(batches.map((b) => [b, Array.from({ length: 4 }, () => ({ h: randomMinibatch(rng, M, b), l: randomMinibatch(rng, 1, b) }))]));
   // acting-step data: unit-norm item rows (Eq. 13 cosine), 500 candidates per user, N masked items per user
   const unit = new Float32Array(table.length);
   for (let i = 0; i < ITEMS; i++) {
@@ -160,7 +151,7 @@ async function main(): Promise<void> {
     n = Math.sqrt(n) || 1;
     for (let j = 0; j < E; j++) unit[i * E + j] = table[i * E + j] / n;
   }
-  const ab = hist(ACT_BATCH), ac = hist(ACT_BATCH);
+  const ab = randomHistories(rng, ACT_BATCH), ac = randomHistories(rng, ACT_BATCH);
   const cands = new Int32Array(ACT_BATCH * CANDS).map(() => rng.int(ITEMS));
   const masked = new Int32Array(ACT_BATCH * N).map(() => rng.int(ITEMS));
   const catalogT = tf.tidy(() => tf.transpose(tf.tensor2d(unit, [ITEMS, E])).reshape([1, E, ITEMS])); // [1, E, items]

@@ -60,7 +60,12 @@ test('gemm: a product worked out by hand, with bias and relu', (t) => {
   assert.deepEqual(Array.from(mm(a, b).dataSync()), [4, -4, 0, -2]);
   assert.deepEqual(Array.from(mm(a, b, bias).dataSync()), [4.5, -14, 0.5, -12]);
   assert.deepEqual(Array.from(mm(a, b, bias, 'relu').dataSync()), [4.5, 0, 0.5, 0]);
-  tf.dispose([a, b, bias]);
+  // an empty product (K = 0): every row is act(bias)
+  const a0 = tf.zeros([1, 2, 0]), b0 = tf.zeros([1, 0, 2]);
+  assert.deepEqual(Array.from(mm(a0, b0).dataSync()), [0, 0, 0, 0]);
+  assert.deepEqual(Array.from(mm(a0, b0, bias).dataSync()), [0.5, -10, 0.5, -10]);
+  assert.deepEqual(Array.from(mm(a0, b0, bias, 'relu').dataSync()), [0.5, 0, 0.5, 0]);
+  tf.dispose([a, b, bias, a0, b0]);
 });
 
 test('gemm: correct after the wasm heap grows; no tensors left behind', (t) => {

@@ -274,7 +274,7 @@ export function resolvePlan(p: PlanInput): ReproducePlan {
 
 /** The resolved agent config as the plan records (and hashes) it (see omitNeutral). */
 function planAgent(method: AgentMethod, o: Record<string, unknown>): Record<string, unknown> {
-  return omitNeutral({ ...resolveAgentConfig(method, o) } as Record<string, unknown>);
+  return omitNeutral(resolveAgentConfig(method, o) as Record<string, unknown>);
 }
 
 export const METHOD_LABELS: Record<AgentMethod, string> = { dnn: 'DNN', ddpg: 'DDPG', hrl: 'HRL', 'hrl-mg': 'HRL-MG' };

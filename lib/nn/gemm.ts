@@ -16,12 +16,10 @@
  * are the same bits (tested against _FusedMatMul).
  */
 import {
-  Code, FnDef, SIMD, WasmMemory, add, fadd, fmul, get, i32, instantiate, mul, set, uleb,
+  Code, FnDef, SIMD, WasmMemory, add, fadd, fmul, geU, get, i32, instantiate, mul, set, uleb, vload, vstore,
 } from './wasmAsm';
 
 const load32Splat = (addr: Code, off: number): Code => [...addr, ...SIMD(9), 2, ...uleb(off)];
-const vloadAt = (addr: Code, off: number): Code => [...addr, ...SIMD(0), 4, ...uleb(off)];
-const vstoreAt = (addr: Code, off: number, v: Code): Code => [...addr, ...v, ...SIMD(11), 4, ...uleb(off)];
 const load64Zero = (addr: Code, off: number): Code => [...addr, ...SIMD(0x5d), 3, ...uleb(off)]; // lanes 0-1; 2-3 = 0
 /** v128.store32_lane / store64_lane of lane 0: the low 1 or 2 floats. */
 const storeLane = (bits: 32 | 64, addr: Code, off: number, v: Code): Code => [...addr, ...v, ...SIMD(bits === 32 ? 0x5a : 0x5b), bits === 32 ? 2 : 3, ...uleb(off), 0];
@@ -29,7 +27,6 @@ const vzero: Code = [...SIMD(12), ...Array<number>(16).fill(0)];
 // relu as pmax(0, x) = (0 < x ? x : 0): one maxps
 const relu = (v: Code): Code => [...vzero, ...v, ...SIMD(235)];
 const gtU = (a: Code, b: Code): Code => [...a, ...b, 0x4b];
-const geU = (a: Code, b: Code): Code => [...a, ...b, 0x4f];
 
 /** Shape-specialised kernel: gemm(a, b, bias, c, M) on byte offsets (bias ignored without a bias). */
 export type GemmFn = (a: number, b: number, bias: number, c: number, M: number) => void;
@@ -52,7 +49,7 @@ function gemmDef(K: number, N: number, hasBias: boolean, act: boolean): FnDef {
   const tile = (MR: number, kind: 8 | 4 | 2 | 1, col: number | null): Code => {
     const nv = kind === 8 ? 2 : 1, colBytes = (extra: number): Code => (col === null ? add(mul(get(J), i32(4)), i32(extra)) : i32(col * 4 + extra));
     const acc = (r: number, v: number) => ACC + r * nv + v;
-    const load = (addr: Code, off: number): Code => (kind === 1 ? load32Splat(addr, off) : kind === 2 ? load64Zero(addr, off) : vloadAt(addr, off));
+    const load = (addr: Code, off: number): Code => (kind === 1 ? load32Splat(addr, off) : kind === 2 ? load64Zero(addr, off) : vload(addr, off));
     const code: Code = [];
     code.push(...add(get(B), colBytes(0)), ...set(PB));
     for (let r = 0; r < MR; r++) {
@@ -72,7 +69,7 @@ function gemmDef(K: number, N: number, hasBias: boolean, act: boolean): FnDef {
       for (let v = 0; v < nv; v++) {
         const val = act ? relu(get(acc(r, v))) : get(acc(r, v));
         const addr = add(get(CROW), colBytes(0)), off = r * N * 4 + v * 16;
-        code.push(...(kind === 1 ? storeLane(32, addr, off, val) : kind === 2 ? storeLane(64, addr, off, val) : vstoreAt(addr, off, val)));
+        code.push(...(kind === 1 ? storeLane(32, addr, off, val) : kind === 2 ? storeLane(64, addr, off, val) : vstore(addr, val, off)));
       }
     }
     return code;

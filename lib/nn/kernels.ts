@@ -21,7 +21,8 @@
  * tf.customGrad forwards (never recorded on a tape).
  */
 import * as tf from '@tensorflow/tfjs';
-import { SimdKernels, WasmMemory, simdKernels } from './simd';
+import { SimdKernels, simdKernels } from './simd';
+import type { WasmMemory } from './wasmAsm';
 import { gemmImpl, gemmKernel } from './gemm';
 
 type T = tf.Tensor;
@@ -152,8 +153,12 @@ register(
     io.alloc();
     const [c] = io.infos();
     if (M > 0 && N > 0) {
-      if (K === 0) io.outViews()[0].fill(0);
-      else {
+      if (K === 0) {
+        // empty product: every row is act(bias), or 0 without a bias
+        const [o] = io.outViews();
+        const bv = bias ? io.view(bias) : null;
+        for (let r = 0; r < M; r++) for (let j = 0; j < N; j++) o[r * N + j] = bv ? (attrs.relu === true ? Math.max(0, bv[j]) : bv[j]) : 0;
+      } else {
         const fn = gemmKernel(io.wasmMemory(), K, N, !!bias, attrs.relu === true);
         if (!fn) throw new Error('HrlmgMatMul: wasm SIMD is not available in this runtime');
         fn(io.ptr(a), io.ptr(b), bias ? io.ptr(bias) : 0, io.ptr(c), M);

@@ -13,7 +13,6 @@
 import {
   Code, V128, WasmMemory, I32, get, set, i32, f32, add, mul, geU, SIMD, vload, vstore, splat, lane, fadd, fsub, fmul, fstore, fload, feqz, fmin, fdiv, fabs, fge, bitselect, ishl4, vsplat, memcopy, memfill, ifElse, forUp, inc, FnDef, instantiate,
 } from './wasmAsm';
-export type { WasmMemory };
 
 /** Constants of `sigmoidInto`, splatted once per call into v128 locals (see `sigmoidConsts`). */
 const SIG_CONSTS = [

@@ -46,8 +46,9 @@ export const add = (...xs: Code[]): Code => [...xs.flat(), ...Array(xs.length - 
 export const mul = (a: Code, b: Code): Code => [...a, ...b, 0x6c];
 export const geU = (a: Code, b: Code): Code => [...a, ...b, 0x4f];
 export const SIMD = (op: number): Code => [0xfd, ...uleb(op)];
-export const vload = (addr: Code): Code => [...addr, ...SIMD(0), 4, 0];
-export const vstore = (addr: Code, v: Code): Code => [...addr, ...v, ...SIMD(11), 4, 0];
+/** v128.load / v128.store at addr + off (off: a constant byte offset in the memory argument). */
+export const vload = (addr: Code, off = 0): Code => [...addr, ...SIMD(0), 4, ...uleb(off)];
+export const vstore = (addr: Code, v: Code, off = 0): Code => [...addr, ...v, ...SIMD(11), 4, ...uleb(off)];
 export const splat = (x: Code): Code => [...x, ...SIMD(19)];
 export const lane = (v: Code, l: number): Code => [...v, ...SIMD(31), l];
 export const fadd = (a: Code, b: Code): Code => [...a, ...b, ...SIMD(228)];
