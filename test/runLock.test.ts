@@ -62,6 +62,17 @@ test('exclusive: a second acquire fails fast naming the holder; release frees it
   assert.deepEqual(fs.readdirSync(dir), []);
 });
 
+test('temporary holder records left by a kill during creation: removed by the next holder when their process is gone', async () => {
+  const dir = path.join(tmp, 'temps');
+  fs.mkdirSync(dir, { recursive: true });
+  const dead = `${LOCK_NAME}.${deadPid()}.0123456789abcdef01234567`;
+  const live = `${LOCK_NAME}.${process.ppid}.89abcdef0123456789abcdef`; // a live process creating right now
+  for (const n of [dead, live]) fs.writeFileSync(path.join(dir, n), '{}\n');
+  const lock = await acquireRunLock(dir);
+  assert.deepEqual(fs.readdirSync(dir).sort(), [LOCK_NAME, live].sort());
+  lock.release();
+});
+
 test('release never removes somebody else\'s lock', async () => {
   const dir = path.join(tmp, 'b');
   const lock = await acquireRunLock(dir);

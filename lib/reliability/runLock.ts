@@ -13,7 +13,8 @@
  * a stale lock is broken under a second exclusive file (`.hrlmg-lock.break`) so two processes
  * cannot both break it and both win. A lock held on another host is never broken automatically.
  * The lock is released on release() and on any process exit that runs 'exit' handlers; after a
- * kill (SIGKILL, SIGTERM, Ctrl-C) or a power cut the next run finds it stale and breaks it.
+ * kill (SIGKILL, SIGTERM, Ctrl-C) or a power cut the next run finds it stale and breaks it, and the
+ * next holder removes temporary records that a kill during creation left behind.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -158,6 +159,9 @@ function newHolder(command: string): LockHolder {
   };
 }
 
+/** A breaker file or temporary holder record older than this was left by a crash. */
+const BREAKER_STALE_MS = 10_000;
+
 /** Link a complete holder record to `file`; false when the lock exists. */
 function tryCreate(file: string, h: LockHolder): boolean {
   const tmp = `${file}.${h.pid}.${h.token}`;
@@ -172,14 +176,33 @@ function tryCreate(file: string, h: LockHolder): boolean {
     fs.linkSync(tmp, file);
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    // ENOENT: our temporary file was taken for a dead one's (same pid on another host); try again
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST' || (e as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw e;
   } finally {
     fs.rmSync(tmp, { force: true });
   }
 }
 
-const BREAKER_STALE_MS = 10_000;
+/**
+ * Remove temporary holder records (`<lock>.<pid>.<token>`, see tryCreate) left by processes killed
+ * while creating the lock: those whose process is gone from this host, or older than a live
+ * creation ever takes. Called by the holder right after it took the lock.
+ */
+function removeDeadTemps(dir: string): void {
+  const TEMP = new RegExp(`^${LOCK_NAME.replace('.', '\\.')}\\.(\\d+)\\.[0-9a-f]+$`);
+  for (const name of fs.readdirSync(dir)) {
+    const m = TEMP.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    const f = path.join(dir, name);
+    try {
+      if (!isProcessAlive(Number(m[1])) || Date.now() - fs.statSync(f).mtimeMs > BREAKER_STALE_MS) fs.rmSync(f, { force: true });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+}
+
 
 /**
  * Break `file` if it is still the stale lock `stale` (same token), under the exclusive breaker
@@ -224,7 +247,10 @@ export function tryAcquireRunLock(dir: string, o: LockOptions = {}): RunLock | {
   const file = path.join(dir, LOCK_NAME);
   const me = newHolder(o.command ?? process.argv.slice(1).join(' '));
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (tryCreate(file, me)) return new RunLock(dir, file, me);
+    if (tryCreate(file, me)) {
+      removeDeadTemps(dir);
+      return new RunLock(dir, file, me);
+    }
     const h = readLockHolder(file);
     if (h === null) {
       let age = 0;
