@@ -17,3 +17,4 @@ export {
   type RankingPerSession,
 } from './offlineTest';
 export { evaluate, evaluateSpec, resolveEvaluateConfig, type EvaluateConfig, type EvaluateExtras, type EvaluationRecord } from './evaluate';
+export { GreedyOraclePolicy, ORACLE_KINDS, oracleWeights, headroomCaptured, type OracleKind } from './oracles';
