@@ -13,8 +13,8 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { DdpgCore } from '../lib/agents/ddpgCore';
 import { Rng } from '../lib/util/rng';
-import { gemmImpl } from '../lib/nn/gemm';
-import { simdImpl } from '../lib/nn/simd';
+import { gemmImpl } from '../lib/nn/engine/gemm';
+import { simdImpl } from '../lib/nn/engine/simd';
 import { E, H, ITEMS, M, N, randomMinibatch } from './updateWorkload';
 
 function arg(name: string, def: string): string {

@@ -13,7 +13,7 @@
  *
  *   node dist-<x>/bench/update.js [--batch 64 256] [--rounds 3] [--warmup 10] [--iters 50]
  *        [--impl fast|plain|both] [--no-peer] [--peer-cpu] [--no-act] [--lib DIR...]
- *   --impl plain : nnImpl.fast = false (the plain tfjs ops + autodiff reference path)
+ *   --impl plain : the cores built on the 'reference' engine (plain tfjs ops + autodiff)
  *   --impl nosimd: the fast path with the JS loops instead of the WebAssembly SIMD step kernels
  *   --impl nogemm: the fast path with tfjs's _FusedMatMul (XNNPACK) instead of gemm.ts's matmul
  *   (several: --impl fast nosimd nogemm plain; 'both' = fast plain)
@@ -112,6 +112,8 @@ async function main(): Promise<void> {
     name: string;
     DdpgCore: typeof import('../lib/agents/ddpgCore').DdpgCore;
     Rng: typeof import('../lib/util/rng').Rng;
+    /** builds with lib/nn/engine/: the engine is a DdpgCore option; older builds: a global switch */
+    engines: boolean;
     nnImpl: { fast: boolean } | undefined;
     simdImpl: { enabled: boolean } | undefined;
     gemmImpl: { enabled: boolean } | undefined;
@@ -122,14 +124,17 @@ async function main(): Promise<void> {
   const loadLib = (root: string): Lib => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const req = (m: string) => require(path.join(root, m));
+    const has = (m: string) => fs.existsSync(path.join(root, `${m}.js`));
+    const nn = has('lib/nn/engine/engine') ? 'lib/nn/engine' : 'lib/nn'; // where the fast-path modules live
     return {
       name: path.basename(root),
       DdpgCore: (req('lib/agents/ddpgCore') as typeof import('../lib/agents/ddpgCore')).DdpgCore,
       Rng: (req('lib/util/rng') as typeof import('../lib/util/rng')).Rng,
-      nnImpl: (req('lib/nn/impl') as { nnImpl?: { fast: boolean } }).nnImpl,
-      simdImpl: fs.existsSync(path.join(root, 'lib/nn/simd.js')) ? (req('lib/nn/simd') as { simdImpl?: { enabled: boolean } }).simdImpl : undefined,
-      gemmImpl: fs.existsSync(path.join(root, 'lib/nn/gemm.js')) ? (req('lib/nn/gemm') as { gemmImpl?: { enabled: boolean } }).gemmImpl : undefined,
-      mm: fs.existsSync(path.join(root, 'lib/nn/kernels.js')) ? (req('lib/nn/kernels') as { mm?: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor }).mm : undefined,
+      engines: has('lib/nn/engine/engine'),
+      nnImpl: has('lib/nn/impl') ? (req('lib/nn/impl') as { nnImpl?: { fast: boolean } }).nnImpl : undefined,
+      simdImpl: has(`${nn}/simd`) ? (req(`${nn}/simd`) as { simdImpl?: { enabled: boolean } }).simdImpl : undefined,
+      gemmImpl: has(`${nn}/gemm`) ? (req(`${nn}/gemm`) as { gemmImpl?: { enabled: boolean } }).gemmImpl : undefined,
+      mm: has(`${nn}/kernels`) ? (req(`${nn}/kernels`) as { mm?: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor }).mm : undefined,
     };
   };
   const libs = roots.map(loadLib);
@@ -165,9 +170,10 @@ async function main(): Promise<void> {
       if (lib.simdImpl) lib.simdImpl.enabled = mode !== 'nosimd';
       if (lib.gemmImpl) lib.gemmImpl.enabled = mode !== 'nogemm';
       const impl = `${lib.name}:${mode}`;
+      const opts = lib.engines ? { engine: mode === 'plain' ? 'reference' : 'fast' } as const : {};
       for (const batch of batches) {
-        const high = new DdpgCore(table, { heads: M, E, N, H }, new Rng(1).fork('high'));
-        const low = new DdpgCore(table, { heads: 1, E, N, H }, new Rng(1).fork('low'));
+        const high = new DdpgCore(table, { heads: M, E, N, H }, new Rng(1).fork('high'), opts);
+        const low = new DdpgCore(table, { heads: 1, E, N, H }, new Rng(1).fork('low'), opts);
         const pool = pools.get(batch)!;
         let k = 0;
         const l0 = load();
@@ -181,7 +187,7 @@ async function main(): Promise<void> {
         low.dispose();
       }
       if (flag('no-act')) continue;
-      const low = new DdpgCore(table, { heads: 1, E, N, H }, new Rng(1).fork('low'));
+      const low = new DdpgCore(table, { heads: 1, E, N, H }, new Rng(1).fork('low'), opts);
       const chosen = new Int32Array(ACT_BATCH);
       let l0 = load();
       const s = timeit(() => {

@@ -7,7 +7,6 @@ import * as path from 'node:path';
 import { initBackend } from '../lib/backend';
 import { Rng } from '../lib/util/rng';
 import { DdpgCore, DdpgBatch, DdpgConfig, DdpgWeights } from '../lib/agents/ddpgCore';
-import { nnImpl } from '../lib/nn/impl';
 
 before(async () => {
   await initBackend();
@@ -289,17 +288,13 @@ test('fast update (explicit passes) matches the plain-autodiff reference: losses
   for (const [H, qOutput, K, actionPenalty] of [[8, 'relu', 2, 0], [5, 'softplus', 1, 0], [8, 'relu', 2, 0.7]] as const) {
     const run = (fast: boolean) => {
       const { table, batchOf } = setup(11);
-      nnImpl.fast = fast;
-      try {
-        const core = new DdpgCore(table, { E, N, H, heads: K, qOutput, lrCritic: 3e-3, lrActor: 3e-3, actionPenalty }, new Rng(5));
-        const out = [];
-        for (let k = 0; k < 6; k++) out.push(core.update({ ...batchOf(K, 7), done: new Float32Array([0, 0, 1, 0, 0, 0, 1]) }));
-        const w = core.getWeights();
-        core.dispose();
-        return { out, w };
-      } finally {
-        nnImpl.fast = true;
-      }
+      const core = new DdpgCore(table, { E, N, H, heads: K, qOutput, lrCritic: 3e-3, lrActor: 3e-3, actionPenalty }, new Rng(5), { engine: fast ? 'fast' : 'reference' });
+      assert.equal(core.engine.name, fast ? 'fast' : 'reference');
+      const out = [];
+      for (let k = 0; k < 6; k++) out.push(core.update({ ...batchOf(K, 7), done: new Float32Array([0, 0, 1, 0, 0, 0, 1]) }));
+      const w = core.getWeights();
+      core.dispose();
+      return { out, w };
     };
     const ref = run(false), fast = run(true);
     ref.out.forEach((r, k) => {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { Rng } from '../lib/util/rng';
-import { mm } from '../lib/nn/kernels';
-import { gemmImpl } from '../lib/nn/gemm';
+import { mm } from '../lib/nn/engine/kernels';
+import { gemmImpl } from '../lib/nn/engine/gemm';
 
 before(async () => {
   await initBackend();

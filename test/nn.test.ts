@@ -16,7 +16,7 @@ import {
   FeedbackNet,
   RewardNet,
 } from '../lib/nn';
-import { nnImpl } from '../lib/nn/impl';
+import { FAST, REFERENCE, type Engine } from '../lib/nn/engine/engine';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -332,35 +332,37 @@ test('fast path (custom GRU/Dense gradients) equals the autodiff reference: valu
   const E = 5, H = 4, N = 4, K = 2, batch = 3, nItems = 9;
   const rng = new Rng(21);
   const table = new EmbeddingTable(randTable(rng, nItems, E), E);
-  const critic = new Critic({ heads: K, E, H, qOutput: 'linear', qBiasInit: 0.1 }, rng.fork('c'));
-  const actor = new Actor({ heads: K, E, H, B: 1 }, rng.fork('a'));
+  const critic = new Critic({ heads: K, E, H, qOutput: 'linear', qBiasInit: 0.1 }, rng.fork('c'), true, REFERENCE);
+  const actor = new Actor({ heads: K, E, H, B: 1 }, rng.fork('a'), true, REFERENCE);
+  // the same weights on the fast engine (the engine is chosen when a network is built)
+  const criticF = new Critic(critic.cfg, null, true, FAST);
+  criticF.params.copyFrom(critic.params);
+  const actorF = new Actor(actor.cfg, null, true, FAST);
+  actorF.params.copyFrom(actor.params);
   // step 0 padded on every row (skipped), steps 1-2 mixed (masked), step 3 full
   const h1 = new Int32Array([0, 0, 1, 2, 0, 3, 4, 5, 0, 0, 0, 6]);
   const h2 = new Int32Array([0, 0, 0, 7, 0, 8, 9, 1, 0, 2, 3, 4]);
   const run = (fast: boolean) => {
-    nnImpl.fast = fast;
-    try {
-      return tf.tidy(() => {
-        const x1 = embedHistory(table, h1, batch, N), x2 = embedHistory(table, h2, batch, N);
-        const empty = embedHistory(table, new Int32Array(batch * N), batch, N); // all padding
-        const f = () => {
-          const g = actor.forward(x1, x2);
-          const q = critic.forward(x1, x2, g);
-          const q2 = critic.forward(empty, x2, g);
-          return tf.add(tf.sum(tf.mul(tf.stack(q), tf.tensor2d([[1, -2, 3], [0.5, 1, -1]]))), tf.sum(tf.stack(q2))) as tf.Scalar;
-        };
-        const vars = [...actor.params.vars, ...critic.params.vars];
-        const { value, grads } = tf.variableGrads(f, vars);
-        // one flat variable per network: split its gradient into the named tensors
-        const perTensor = [actor.params, critic.params].flatMap((ps, k) => {
-          const g = grads[vars[k].name].dataSync();
-          return ps.entries().map((e) => Array.from(g.subarray(e.offset, e.offset + e.size)));
-        });
-        return { value: value.dataSync()[0], grads: perTensor };
+    const engine: Engine = fast ? FAST : REFERENCE;
+    const [a, c] = fast ? [actorF, criticF] : [actor, critic];
+    return tf.tidy(() => {
+      const x1 = embedHistory(table, h1, batch, N, 'h1', engine), x2 = embedHistory(table, h2, batch, N, 'h2', engine);
+      const empty = embedHistory(table, new Int32Array(batch * N), batch, N, 'empty', engine); // all padding
+      const f = () => {
+        const g = a.forward(x1, x2);
+        const q = c.forward(x1, x2, g);
+        const q2 = c.forward(empty, x2, g);
+        return tf.add(tf.sum(tf.mul(tf.stack(q), tf.tensor2d([[1, -2, 3], [0.5, 1, -1]]))), tf.sum(tf.stack(q2))) as tf.Scalar;
+      };
+      const vars = [...a.params.vars, ...c.params.vars];
+      const { value, grads } = tf.variableGrads(f, vars);
+      // one flat variable per network: split its gradient into the named tensors
+      const perTensor = [a.params, c.params].flatMap((ps, k) => {
+        const g = grads[vars[k].name].dataSync();
+        return ps.entries().map((e) => Array.from(g.subarray(e.offset, e.offset + e.size)));
       });
-    } finally {
-      nnImpl.fast = true;
-    }
+      return { value: value.dataSync()[0], grads: perTensor };
+    });
   };
   const ref = run(false), fast = run(true);
   assert.ok(Math.abs(ref.value - fast.value) < 1e-5 * Math.max(1, Math.abs(ref.value)), `${ref.value} vs ${fast.value}`);
@@ -373,6 +375,5 @@ test('fast path (custom GRU/Dense gradients) equals the autodiff reference: valu
   for (const n of ['critic/enc/gru1/Wi', 'critic/enc/gru1/Wh', 'actor/enc/gru2/Wh', 'actor/enc/gru2/bh']) {
     assert.ok(fast.grads[names.indexOf(n)].some((x) => Math.abs(x) > 1e-6), `${n} has no gradient`);
   }
-  actor.dispose();
-  critic.dispose();
+  for (const n of [actor, critic, actorF, criticF]) n.dispose();
 });

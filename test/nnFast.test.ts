@@ -4,10 +4,10 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../lib/backend';
 import { Rng } from '../lib/util/rng';
 import { Actor, Critic, EmbeddingTable, embedHistory, ParamSet } from '../lib/nn';
-import { nnImpl } from '../lib/nn/impl';
+import { FAST, REFERENCE } from '../lib/nn/engine/engine';
 import { padRows } from '../lib/nn/history';
-import { gather, scatter, simdSigmoid } from '../lib/nn/kernels';
-import { simdImpl } from '../lib/nn/simd';
+import { gather, scatter, simdSigmoid } from '../lib/nn/engine/kernels';
+import { simdImpl } from '../lib/nn/engine/simd';
 
 before(async () => {
   await initBackend();
@@ -68,8 +68,13 @@ function compareGradients(E: number, H: number, batch: number, seed: number): vo
   const N = 4, K = 2, nItems = 9;
   const rng = new Rng(seed);
   const table = new EmbeddingTable(rng.fillNormal(new Float32Array(nItems * E)), E);
-  const critic = new Critic({ heads: K, E, H, qOutput: 'linear', qBiasInit: 0.1 }, rng.fork('c'));
-  const actor = new Actor({ heads: K, E, H, B: 1 }, rng.fork('a'));
+  const critic = new Critic({ heads: K, E, H, qOutput: 'linear', qBiasInit: 0.1 }, rng.fork('c'), true, REFERENCE);
+  const actor = new Actor({ heads: K, E, H, B: 1 }, rng.fork('a'), true, REFERENCE);
+  // the same weights on the fast engine (the engine is chosen when a network is built)
+  const criticF = new Critic(critic.cfg, null, true, FAST);
+  criticF.params.copyFrom(critic.params);
+  const actorF = new Actor(actor.cfg, null, true, FAST);
+  actorF.params.copyFrom(actor.params);
   const hist = () => {
     const h = new Int32Array(batch * N);
     for (let b = 0; b < batch; b++) {
@@ -81,24 +86,21 @@ function compareGradients(E: number, H: number, batch: number, seed: number): vo
   const h1 = hist(), h2 = hist();
   const w = Array.from({ length: K * batch }, () => rng.normal());
   const run = (fast: boolean) => {
-    nnImpl.fast = fast;
-    try {
-      return tf.tidy(() => {
-        const x1 = embedHistory(table, h1, batch, N), x2 = embedHistory(table, h2, batch, N);
-        const empty = embedHistory(table, new Int32Array(batch * N), batch, N);
-        const f = () => {
-          const g = actor.forward(x1, x2);
-          const q = critic.forward(x1, x2, g);
-          const q2 = critic.forward(empty, x2, g);
-          return tf.add(tf.sum(tf.mul(tf.stack(q), tf.tensor2d(w, [K, batch]))), tf.sum(tf.stack(q2))) as tf.Scalar;
-        };
-        const vars = [...actor.params.vars, ...critic.params.vars];
-        const { value, grads } = tf.variableGrads(f, vars);
-        return { value: value.dataSync()[0], grads: vars.map((v) => Array.from(grads[v.name].dataSync())) };
-      });
-    } finally {
-      nnImpl.fast = true;
-    }
+    const engine = fast ? FAST : REFERENCE;
+    const [a, c] = fast ? [actorF, criticF] : [actor, critic];
+    return tf.tidy(() => {
+      const x1 = embedHistory(table, h1, batch, N, 'h1', engine), x2 = embedHistory(table, h2, batch, N, 'h2', engine);
+      const empty = embedHistory(table, new Int32Array(batch * N), batch, N, 'empty', engine);
+      const f = () => {
+        const g = a.forward(x1, x2);
+        const q = c.forward(x1, x2, g);
+        const q2 = c.forward(empty, x2, g);
+        return tf.add(tf.sum(tf.mul(tf.stack(q), tf.tensor2d(w, [K, batch]))), tf.sum(tf.stack(q2))) as tf.Scalar;
+      };
+      const vars = [...a.params.vars, ...c.params.vars];
+      const { value, grads } = tf.variableGrads(f, vars);
+      return { value: value.dataSync()[0], grads: vars.map((v) => Array.from(grads[v.name].dataSync())) };
+    });
   };
   const ref = run(false), fast = run(true);
   assert.ok(Math.abs(ref.value - fast.value) < 1e-5 * Math.max(1, Math.abs(ref.value)), `${ref.value} vs ${fast.value}`);
@@ -112,8 +114,7 @@ function compareGradients(E: number, H: number, batch: number, seed: number): vo
     });
     assert.ok(g.some((x) => Math.abs(x) > 1e-6));
   });
-  actor.dispose();
-  critic.dispose();
+  for (const n of [actor, critic, actorF, criticF]) n.dispose();
 }
 
 test('fast path equals autodiff: SIMD kernels (H % 4 = 0), batch not a multiple of 4, masks', () => {

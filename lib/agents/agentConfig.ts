@@ -11,13 +11,18 @@
  * Exploration schedules run over TRAINING TRANSITIONS (session-steps), so a schedule means the same
  * thing whatever the number B of parallel sessions.
  */
-import { bool, ConfigOf, int, num, oneOf, resolveConfig, type Spec } from '../util/config';
+import { bool, ConfigOf, int, num, oneOf, resolveConfig, type FieldSpec, type Spec } from '../util/config';
 import { Q_OUTPUTS, type QOutput } from '../nn/qOutput';
 import { goalScheduleProblem } from './goalSchedule';
 import { ConfigError } from '../util/errors';
 
 export const AGENT_METHODS = ['hrl-mg', 'hrl', 'ddpg', 'dnn'] as const;
 export type AgentMethod = (typeof AGENT_METHODS)[number];
+
+/** `f`, declared as added after kit 0.1.0 with `value` behaving as 0.1.0 did (see omitNeutral). */
+function addedAfter010<T>(f: FieldSpec<T>, value: T): FieldSpec<T> {
+  return { ...f, neutral: value };
+}
 
 /** Fields every method has: state encoder sizes and the exploration schedule. */
 const commonSpec = {
@@ -43,7 +48,7 @@ export const lowLevelSpec = {
   qOutput: oneOf<QOutput>('relu', Q_OUTPUTS, "critic output activation: 'relu' (paper Eq. 7/11), 'softplus' or 'linear'"),
   qBiasInit: num(0.5, 'initial bias of every Q output unit (positive: ReLU heads start alive)'),
   deadReluFix: bool(true, "qOutput 'relu': straight-through gradient for a Q head dead on a whole minibatch"),
-  actionPenalty: num(0, 'actor loss + actionPenalty * mean_batch ||a||^2 per head, both levels (0 = the paper; > 0 keeps proto-actions and goals off the corners of the tanh box, docs/results-default-world.md)', { min: 0 }),
+  actionPenalty: addedAfter010(num(0, 'actor loss + actionPenalty * mean_batch ||a||^2 per head, both levels (0 = the paper; > 0 keeps proto-actions and goals off the corners of the tanh box, docs/results-default-world.md)', { min: 0 }), 0),
   actionNoise: num(0.2, 'start std of the Gaussian noise added to each proto-action coordinate, in units of B (training only)', { min: 0 }),
   actionNoiseEnd: num(0.02, 'end std of the proto-action noise after exploreDecay transitions, in units of B', { min: 0 }),
 };
@@ -148,16 +153,25 @@ export function resolveTrainerConfig(overrides: object = {}): TrainerConfig {
   return resolveConfig('trainer', trainerSpec, overrides);
 }
 
-/** Agent options added after kit 0.1.0, with the value that behaves as 0.1.0 did. */
-export const NEUTRAL_SINCE_0_1_0: Readonly<Record<string, unknown>> = { actionPenalty: 0 };
+/** The neutral values a spec declares (FieldSpec.neutral): the fields added after kit 0.1.0. */
+export function neutralValues(...specs: Spec[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of specs) for (const [k, f] of Object.entries(s)) if (f.neutral !== undefined) out[k] = f.neutral;
+  return out;
+}
+
+/** Agent options added after kit 0.1.0, with the value that behaves as 0.1.0 did (declared on the fields). */
+export const NEUTRAL_SINCE_0_1_0: Readonly<Record<string, unknown>> = Object.freeze(neutralValues(hrlmgSpec, dnnSpec));
 
 /**
- * `cfg` without the options added after kit 0.1.0 that hold their 0.1.0-equivalent value: what is
- * recorded (agent.json, run identities, reproduce hashes), so agents, runs and caches made by 0.1.0
- * keep matching. Resolving the result gives `cfg` back.
+ * THE record-only-when-non-neutral rule: `cfg` without the options that hold their neutral value
+ * (`neutral` on the field: added after kit 0.1.0, this value behaves as 0.1.0 did). What is
+ * recorded (agent.json, run identities, reproduce hashes, a DDPG core's model.json with
+ * `ddpgSpec`), so agents, runs and caches made before an option existed keep matching. Resolving
+ * the result gives `cfg` back. `neutral`: the table to apply (default: every agent spec's).
  */
-export function omitNeutral(cfg: Record<string, unknown>): Record<string, unknown> {
+export function omitNeutral(cfg: Record<string, unknown>, neutral: Readonly<Record<string, unknown>> = NEUTRAL_SINCE_0_1_0): Record<string, unknown> {
   const r = { ...cfg };
-  for (const [k, v] of Object.entries(NEUTRAL_SINCE_0_1_0)) if (r[k] === v) delete r[k];
+  for (const [k, v] of Object.entries(neutral)) if (r[k] === v) delete r[k];
   return r;
 }

@@ -7,7 +7,8 @@
  * the goals as executed (after noise); update() samples N^h periods and runs Eq. (16)-(18) for all M
  * heads at once (each head's TD error also trains the shared encoder: the sharing mechanism).
  */
-import { DdpgCore, type UpdateStats } from './ddpgCore';
+import { DdpgCore, type DdpgCoreOptions, type UpdateStats } from './ddpgCore';
+import { ddpgConfigOf } from './ddpgConfig';
 import { ReplayBuffer } from './replayBuffer';
 import { GoalPeriods, type HighTransitionBatch } from './goalPeriods';
 import type { AgentState } from './policy';
@@ -40,16 +41,10 @@ export class HighLevel {
     readonly table: Float32Array,
     readonly cfg: HrlMgConfig,
     rng: Rng,
+    core: DdpgCoreOptions = {},
   ) {
     const c = cfg;
-    this.core = new DdpgCore(
-      table,
-      {
-        heads: c.M, E: c.E, H: c.H, N: c.N, B: c.bound, gamma: c.gamma, tau: c.tau, lrActor: c.lrHighActor, lrCritic: c.lrHighCritic,
-        qOutput: c.qOutput, qBiasInit: c.qBiasInit, deadReluFix: c.deadReluFix, actionPenalty: c.actionPenalty,
-      },
-      rng.fork('high/init'),
-    );
+    this.core = new DdpgCore(table, ddpgConfigOf('high', c), rng.fork('high/init'), core);
     this.replay = new ReplayBuffer({ capacity: c.bufferHigh, fields: highFields(c.N, c.M, c.E) });
     this.periods = new GoalPeriods(c.c, c.M, c.E, c.beta, c.partialPeriods);
     this.rngNoise = rng.fork('high/noise');

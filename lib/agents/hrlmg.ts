@@ -23,6 +23,7 @@ import { linearSchedule } from './exploration';
 import { gatherRows } from './batchLayout';
 import { LowLevel, lowFields } from './lowLevel';
 import { HighLevel, highFields } from './highLevel';
+import type { DdpgCoreOptions } from './ddpgCore';
 import { ReplayBuffer } from './replayBuffer';
 import {
   omitNeutral, resolveAgentConfig, type DdpgAgentConfig, type HrlConfig, type HrlMgConfig,
@@ -63,12 +64,14 @@ export class HrlMgAgent<K extends HierMethod = HierMethod> implements TrainableA
   /**
    * `table`: item embeddings [nItems, E]. `overrides`: the method's config (validated first: a bad
    * value is a ConfigError before any network is built). `rng`: the agent's stream (init, noise, sampling).
+   * `core`: options of both levels' DDPG cores (e.g. `{ engine: 'reference' }`).
    */
   constructor(
     readonly method: K,
     readonly table: Float32Array,
     overrides: Partial<HierConfigOf<K>> | Record<string, unknown> = {},
     rng: Rng,
+    core: DdpgCoreOptions = {},
   ) {
     if (!(['hrl-mg', 'hrl', 'ddpg'] as string[]).includes(method)) throw new UsageError(`HrlMgAgent: method must be hrl-mg, hrl or ddpg, got '${method}'`);
     const cfg = resolveAgentConfig(method, overrides) as HierConfigOf<K>;
@@ -80,7 +83,7 @@ export class HrlMgAgent<K extends HierMethod = HierMethod> implements TrainableA
     this.nItems = table.length / cfg.E;
     this.E = cfg.E;
     this.N = cfg.N;
-    this.low = new LowLevel(table, cfg, rng);
+    this.low = new LowLevel(table, cfg, rng, core);
     if (method === 'ddpg') {
       this.M = 0;
       this.high = null;
@@ -89,7 +92,7 @@ export class HrlMgAgent<K extends HierMethod = HierMethod> implements TrainableA
       const full: HrlMgConfig = method === 'hrl' ? { ...(cfg as unknown as HrlConfig), M: 1 } : (cfg as unknown as HrlMgConfig);
       this.M = full.M;
       this.hcfg = full;
-      this.high = new HighLevel(table, full, rng);
+      this.high = new HighLevel(table, full, rng, core);
     }
   }
 

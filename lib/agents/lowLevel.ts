@@ -10,7 +10,8 @@
  * The same class serves DDPG (r_low = r_ex) and HRL/HRL-MG (r_low = r_ex + alpha r_in): the reward
  * is computed by the caller.
  */
-import { DdpgCore, type UpdateStats } from './ddpgCore';
+import { DdpgCore, type DdpgCoreOptions, type UpdateStats } from './ddpgCore';
+import { ddpgConfigOf } from './ddpgConfig';
 import { ReplayBuffer } from './replayBuffer';
 import type { AgentState } from './policy';
 import type { SessionBatch } from './mapping/itemIndex';
@@ -55,16 +56,10 @@ export class LowLevel {
     readonly table: Float32Array,
     readonly cfg: LowLevelConfig,
     rng: Rng,
+    core: DdpgCoreOptions = {},
   ) {
     const c = cfg;
-    this.core = new DdpgCore(
-      table,
-      {
-        heads: 1, E: c.E, H: c.H, N: c.N, B: c.bound, gamma: c.gamma, tau: c.tau, lrActor: c.lrActor, lrCritic: c.lrCritic,
-        qOutput: c.qOutput, qBiasInit: c.qBiasInit, deadReluFix: c.deadReluFix, actionPenalty: c.actionPenalty,
-      },
-      rng.fork('low/init'),
-    );
+    this.core = new DdpgCore(table, ddpgConfigOf('low', c), rng.fork('low/init'), core);
     this.replay = new ReplayBuffer({ capacity: c.bufferLow, fields: lowFields(c.N, c.E) });
     this.rngNoise = rng.fork('low/noise');
     this.rngEpsilon = rng.fork('low/epsilon');

@@ -10,10 +10,10 @@ import { Encoder, EncoderCache } from './encoder';
 import { Dense } from './dense';
 import { HistoryInput } from './history';
 import { Rng } from '../util/rng';
-import { fastEnabled } from './impl';
-import { Saved } from './gruSeq';
-import { add, mm, tanhBack, tanhOut, transpose } from './kernels';
-import { Grads } from './grads';
+import { Saved } from './engine/gruSeq';
+import { add, mm, tanhBack, tanhOut, transpose } from './engine/kernels';
+import { Grads } from './engine/grads';
+import type { Engine, EngineName } from './engine/engine';
 
 export interface ActorConfig {
   /** Number of heads K. */
@@ -39,9 +39,9 @@ export class Actor {
   /** Index of the first doubled-head block (2W_i, 2b_i per head). */
   private readonly b2: number;
 
-  /** `rng` null: weights start at zero (to be set by copy/setFlat). */
-  constructor(readonly cfg: ActorConfig, rng: Rng | null, trainable = true) {
-    this.params = new ParamSet(trainable);
+  /** `rng` null: weights start at zero (to be set by copy/setFlat). `engine`: see engine/engine.ts. */
+  constructor(readonly cfg: ActorConfig, rng: Rng | null, trainable = true, engine?: Engine | EngineName) {
+    this.params = new ParamSet(trainable, engine);
     this.enc = new Encoder(this.params, 'enc', cfg.E, cfg.H, rng);
     this.heads = [];
     for (let i = 0; i < cfg.heads; i++) this.heads.push(new Dense(this.params, `head${i}`, cfg.H, cfg.E, rng));
@@ -85,7 +85,7 @@ export class Actor {
   forward(x1: HistoryInput, x2: HistoryInput): tf.Tensor2D[] {
     const { heads: K, E } = this.cfg;
     const batch = x1.batch;
-    if (!fastEnabled()) {
+    if (!this.params.engine.fast) {
       const s = this.enc.apply(x1, x2); // [batch, H]
       const B = tf.scalar(this.cfg.B);
       return this.heads.map((h) => tf.mul(B, tf.tanh(h.apply(s))) as tf.Tensor2D); // Eq. (5) / Eq. (9)
@@ -110,7 +110,7 @@ export class Actor {
 
   /** A non-trainable copy with the same weights (a target network). */
   cloneFrozen(): Actor {
-    const c = new Actor(this.cfg, null, false);
+    const c = new Actor(this.cfg, null, false, this.params.engine);
     c.params.copyFrom(this.params);
     return c;
   }

@@ -12,10 +12,10 @@ import { HistoryInput } from './history';
 import { QOutput, qActivation } from './qOutput';
 import { Rng } from '../util/rng';
 import { UsageError } from '../util/errors';
-import { fastEnabled } from './impl';
-import { Saved } from './gruSeq';
-import { add, mm, reluHeadBack, reshape, stateCat, transpose } from './kernels';
-import { Grads, place } from './grads';
+import { Saved } from './engine/gruSeq';
+import { add, mm, reluHeadBack, reshape, stateCat, transpose } from './engine/kernels';
+import { Grads, place } from './engine/grads';
+import type { Engine, EngineName } from './engine/engine';
 
 export interface CriticConfig {
   heads: number;
@@ -48,8 +48,9 @@ export class Critic {
   /** Index of the first (Ws_i ; Wa_i) block. */
   private readonly bsa: number;
 
-  constructor(readonly cfg: CriticConfig, rng: Rng | null, trainable = true) {
-    this.params = new ParamSet(trainable);
+  /** `rng` null: weights start at zero (to be set by copy/setFlat). `engine`: see engine/engine.ts. */
+  constructor(readonly cfg: CriticConfig, rng: Rng | null, trainable = true, engine?: Engine | EngineName) {
+    this.params = new ParamSet(trainable, engine);
     this.enc = new Encoder(this.params, 'enc', cfg.E, cfg.H, rng);
     for (let i = 0; i < cfg.heads; i++) {
       this.ws.push(new Dense(this.params, `head${i}/ws`, cfg.H, cfg.H, rng, { bias: false }));
@@ -127,7 +128,7 @@ export class Critic {
     const K = this.cfg.heads;
     if (a.length !== K) throw new UsageError(`Critic: expected ${K} action tensors, got ${a.length}`);
     let z: tf.Tensor1D[];
-    if (!fastEnabled()) {
+    if (!this.params.engine.fast) {
       const s = this.enc.apply(x1, x2); // [batch, H]
       z = [];
       for (let i = 0; i < K; i++) {
@@ -164,7 +165,7 @@ export class Critic {
   }
 
   cloneFrozen(): Critic {
-    const c = new Critic(this.cfg, null, false);
+    const c = new Critic(this.cfg, null, false, this.params.engine);
     c.params.copyFrom(this.params);
     return c;
   }

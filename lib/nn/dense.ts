@@ -7,9 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ParamSet, TensorEntry, torchUniform } from './params';
 import { Rng } from '../util/rng';
-import { fastEnabled } from './impl';
-import { Placement, colSum, mm, reshape, transpose } from './kernels';
-import { place } from './grads';
+import { Placement, colSum, mm, reshape, transpose } from './engine/kernels';
+import { place } from './engine/grads';
 
 export interface DenseOptions {
   bias?: boolean;
@@ -52,7 +51,7 @@ export class Dense {
 
   /** x [rows, in] -> [rows, out]. */
   apply(x: tf.Tensor2D): tf.Tensor2D {
-    if (!fastEnabled()) {
+    if (!this.ps.engine.fast) {
       const y = tf.matMul(x, this.ps.refView(this.W.name) as tf.Tensor2D) as tf.Tensor2D;
       return this.b ? (tf.add(y, this.ps.refView(this.b.name)) as tf.Tensor2D) : y;
     }

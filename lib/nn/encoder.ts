@@ -9,10 +9,9 @@ import { Gru } from './gru';
 import { Dense } from './dense';
 import { HistoryInput, seqOf } from './history';
 import { Rng } from '../util/rng';
-import { fastEnabled } from './impl';
-import { GruCache, Saved, gruBackward, gruForward } from './gruSeq';
-import { add, mm, reshape, transpose } from './kernels';
-import { Grads } from './grads';
+import { GruCache, Saved, gruBackward, gruForward } from './engine/gruSeq';
+import { add, mm, reshape, transpose } from './engine/kernels';
+import { Grads } from './engine/grads';
 
 export interface EncoderCache {
   g1: GruCache | null;
@@ -67,7 +66,7 @@ export class Encoder {
 
   /** s [batch, H]. */
   apply(x1: HistoryInput, x2: HistoryInput): tf.Tensor2D {
-    if (!fastEnabled()) {
+    if (!this.ps.engine.fast) {
       const h1 = this.gru1.runReference(x1);
       const h2 = this.gru2.runReference(x2);
       return tf.add(this.w1.apply(h1), this.w2.apply(h2)); // Eq. (4) / Eq. (8)

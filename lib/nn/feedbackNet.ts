@@ -6,14 +6,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { StateItemNet, StateItemConfig } from './stateItemNet';
 import { Rng } from '../util/rng';
+import type { Engine, EngineName } from './engine/engine';
 import { UsageError } from '../util/errors';
 
 /** Number of feedback classes: Skip = 0, Click = 1, Order = 2 (schema.ts `Feedback`). */
 export const N_FEEDBACK = 3;
 
 export class FeedbackNet extends StateItemNet {
-  constructor(table: Float32Array, config: Partial<StateItemConfig> = {}, rng: Rng) {
-    super('feedbackNet', N_FEEDBACK, table, config, rng);
+  /** `engine`: see engine/engine.ts (default: the fast engine when the backend has its kernels). */
+  constructor(table: Float32Array, config: Partial<StateItemConfig> = {}, rng: Rng, engine?: Engine | EngineName) {
+    super('feedbackNet', N_FEEDBACK, table, config, rng, engine);
   }
 
   /** Probabilities [batch, 3] for one recommended item (index) per user. */

@@ -11,11 +11,10 @@ import * as tf from '@tensorflow/tfjs';
 import { ParamSet, TensorEntry, torchUniform } from './params';
 import { HistoryInput, seqOf, stepsOf } from './history';
 import { Rng } from '../util/rng';
-import { fastEnabled } from './impl';
-import { GruBlocks, Saved, gruBackward, gruForward } from './gruSeq';
-import { Placement } from './kernels';
-import { place } from './grads';
-import { reshape } from './kernels';
+import { GruBlocks, Saved, gruBackward, gruForward } from './engine/gruSeq';
+import { Placement } from './engine/kernels';
+import { place } from './engine/grads';
+import { reshape } from './engine/kernels';
 
 export class Gru {
   readonly Wi: TensorEntry; // [E, 3H]
@@ -59,7 +58,7 @@ export class Gru {
 
   /** Final hidden state [batch, H] (fast path: gruSeq.ts as one differentiable op; else `runReference`). */
   run(input: HistoryInput): tf.Tensor2D {
-    if (!fastEnabled()) return this.runReference(input);
+    if (!this.ps.engine.fast) return this.runReference(input);
     const seq = seqOf(input);
     const B = input.batch, H = this.H;
     if (!seq) return tf.zeros([B, H]); // all padding: h = h0 = 0

@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../util/errors';
-import { fastEnabled } from './impl';
+import { type Engine, defaultEngine } from './engine/engine';
 
 /** A checked view of the item embedding table. */
 export class EmbeddingTable {
@@ -70,7 +70,7 @@ export interface SeqInput {
 /**
  * Per-step inputs of one history batch. `steps[t]` (reference form, plain tensors) is null when
  * step t is padding on every row; `seq` is the stacked fast form (null when every step is padding).
- * Only the form of the active implementation is uploaded by `embedHistory`; `stepsOf`/`seqOf`
+ * Only the form of the network's engine is uploaded by `embedHistory`; `stepsOf`/`seqOf`
  * upload the other on demand (into the current tf.tidy scope).
  */
 export interface HistoryInput {
@@ -110,10 +110,11 @@ export function checkHistory(hist: Int32Array, batch: number, N: number, nItems:
 }
 
 /**
- * Build the inputs of a history batch and upload the form the active implementation uses. The
- * tensors are owned by the caller: call inside tf.tidy, or `disposeHistory` afterwards.
+ * Build the inputs of a history batch and upload the form `engine` uses (that of the network the
+ * input is for; the other form is uploaded on demand). The tensors are owned by the caller: call
+ * inside tf.tidy, or `disposeHistory` afterwards.
  */
-export function embedHistory(table: EmbeddingTable, hist: Int32Array, batch: number, N: number, what = 'history'): HistoryInput {
+export function embedHistory(table: EmbeddingTable, hist: Int32Array, batch: number, N: number, what = 'history', engine: Engine = defaultEngine()): HistoryInput {
   checkHistory(hist, batch, N, table.nItems, what);
   const E = table.dim;
   const src = table.data;
@@ -141,7 +142,7 @@ export function embedHistory(table: EmbeddingTable, hist: Int32Array, batch: num
     }
   });
   const h: HistoryInput = { batch, steps: null, seq: null, host: { N, E, real, x, masks } };
-  if (fastEnabled()) seqOf(h);
+  if (engine.fast) seqOf(h);
   else stepsOf(h);
   return h;
 }

@@ -11,6 +11,7 @@
  * DDPG CORE (lib/agents/ddpgCore.ts, exported from lib/agents, not from here) — one class for both levels:
  *   const high = new DdpgCore(table, { heads: M }, rng.fork('high'));   // (clicked, ordered)
  *   const low  = new DdpgCore(table, { heads: 1 }, rng.fork('low'));    // (browsed, clicked)
+ *   new DdpgCore(table, cfg, rng, { engine: 'reference' })             // plain tfjs autodiff instead
  *   const g = high.act(clicked, ordered, batch);       // Float32Array [M, batch, E]
  *   const a = low.act(browsed, clicked, batch);        // Float32Array [1, batch, E] (proto-action)
  *   const st = low.update({ s1, s2, a, r, s1n, s2n, done });  // {criticLoss, actorLoss, qMean, deadFrac}
@@ -18,8 +19,9 @@
  *   const w = low.getWeights(); low.setWeights(w);     // all 4 nets + Adam state (bit-identical resume)
  *   await low.save(dir); const back = await DdpgCore.load(dir, table);   // TF.js model.json + weights.bin
  *   low.dispose();
- *   Config keys and defaults: `ddpgSpec` (heads, E=50, H=64, N=10, B=1, gamma=.95, tau=.01, lrActor,
- *   lrCritic=1e-3, adam*, qOutput='relu', qBiasInit=0.5, deadReluFix=true); describeSpec(ddpgSpec).
+ *   Config keys and defaults: `ddpgSpec` (heads, E=50, H=64, N=10, B=1, gamma=.95, tau=.01, lrActor=1e-4,
+ *   lrCritic=1e-3, adam*, qOutput='relu', qBiasInit=0.5, deadReluFix=true, actionPenalty=0; the agent
+ *   config's fields, lib/agents/ddpgConfig.ts); describeSpec(ddpgSpec).
  *
  * USER SIMULATOR / DNN BASELINE (config `stateItemSpec`: E, H, N, hidden=64, lr, adam*):
  *   const sim = new FeedbackNet(table, {}, rng.fork('sim'));
@@ -37,22 +39,25 @@
  * All forward methods must run inside tf.tidy (or tf.variableGrads); the class methods above already
  * do and return plain typed arrays.
  *
- * SPEED (docs/performance.md "Update speed"): by default (`nnImpl.fast`) the layers run explicit
- * forward/backward passes built on the wasm fast paths: one flat variable per network (ParamSet:
+ * ENGINES (engine/engine.ts), chosen when a network is built (`engine` argument of Actor, Critic,
+ * FeedbackNet, RewardNet, ParamSet, DdpgCore; default `defaultEngine()`), never switched globally.
+ * SPEED (docs/performance.md "Update speed"): on the fast engine (the default on wasm/cpu) the
+ * layers run explicit forward/backward passes built on the wasm fast paths (lib/nn/engine/): one flat variable per network (ParamSet:
  * weight blocks gathered / gradients scattered in one kernel each; Adam and soft updates over the
- * whole vector), shape-specialised WebAssembly SIMD matmuls (gemm.ts; tfjs's XNNPACK matmul off
- * wasm), and custom kernels for the GRU step math (kernels.ts; WebAssembly SIMD in simd.ts when
- * H % 4 = 0, JS loops otherwise).
- * DdpgCore.update uses the passes directly (no autodiff tape); Encoder/Gru/Dense/Actor/Critic wrap
- * them in tf.customGrad so autodiff callers (FeedbackNet, RewardNet, custom losses) get them too.
- * `nnImpl.fast = false` switches to plain ops + autodiff (the reference, tested equal to ~1e-5 in
- * values and gradients, and in DdpgCore losses over several updates). The fast path needs the wasm
- * (or cpu) backend. ParamSet.vars is [the flat variable]: split its gradient with entries().
+ * whole vector), shape-specialised WebAssembly SIMD matmuls (engine/gemm.ts; tfjs's XNNPACK matmul off
+ * wasm), and custom kernels for the GRU step math (engine/kernels.ts; WebAssembly SIMD in
+ * engine/simd.ts when H % 4 = 0, JS loops otherwise).
+ * DdpgCore.update uses the passes directly (actorCriticPasses.ts, no autodiff tape); Encoder/Gru/
+ * Dense/Actor/Critic wrap them in tf.customGrad so autodiff callers (FeedbackNet, RewardNet, custom
+ * losses) get them too. The 'reference' engine is plain ops + autodiff (tested equal to ~1e-5 in
+ * values and gradients, and in DdpgCore losses over several updates); it is what runs on a backend
+ * without the fast kernels. ParamSet.vars is [the flat variable]: split its gradient with entries().
  *
  * Dead ReLU on Q: see qOutput.ts (default 'relu' + positive output bias + straight-through gradient
  * for a head dead on a whole minibatch; 'softplus' and 'linear' available).
  */
-export { nnImpl } from './impl';
+export { FAST, REFERENCE, ENGINE_NAMES, defaultEngine, resolveEngine } from './engine/engine';
+export type { Engine, EngineName } from './engine/engine';
 export { ParamSet, torchUniform } from './params';
 export type { ParamSpec, Init, TensorEntry } from './params';
 export { Adam } from './adam';

@@ -11,7 +11,7 @@
  * `blocks()` returns them as tensors, gathered in ONE kernel right after every change of the
  * weights (so the number of live tensors stays constant). Gradients go the other way:
  * `scatter(pieces, placements)` builds the flat gradient in one kernel.
- * The reference path reads differentiable views instead (`refView`: slices of the variable).
+ * The reference engine reads differentiable views instead (`refView`: slices of the variable).
  *
  * Initialisation (PyTorch-like, documented choice): every Dense weight and bias ~ U(-k, k) with
  * k = 1/sqrt(fan_in); every GRU tensor ~ U(-k, k) with k = 1/sqrt(H). Draws come from the `Rng`
@@ -20,7 +20,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../util/rng';
 import { UsageError } from '../util/errors';
-import { BlockSpec, Placement, customKernelsAvailable, gather, scatter } from './kernels';
+import { BlockSpec, Placement, gather, scatter } from './engine/kernels';
+import { Engine, EngineName, resolveEngine } from './engine/engine';
 
 /** How a tensor is initialised: U(-k, k), or a constant. */
 export type Init = { kind: 'uniform'; k: number } | { kind: 'const'; value: number };
@@ -57,8 +58,16 @@ export class ParamSet {
   private readonly views = new Map<string, tf.Tensor>();
   private disposed = false;
 
-  /** `trainable` false for target networks (never seen by autodiff). */
-  constructor(readonly trainable = true) {}
+  /** The engine every layer over this set runs on (engine/engine.ts), fixed at construction. */
+  readonly engine: Engine;
+
+  /**
+   * `trainable` false for target networks (never seen by autodiff). `engine`: default the fast
+   * engine when the backend has its kernels; the reference engine reads `refView`s, not blocks.
+   */
+  constructor(readonly trainable = true, engine?: Engine | EngineName) {
+    this.engine = resolveEngine(engine);
+  }
 
   /**
    * Declare a tensor. With `rng` null it starts at zero (used for copies whose weights are set
@@ -130,7 +139,7 @@ export class ParamSet {
    */
   blocks(): tf.Tensor[] {
     void this.flat;
-    if (!this.blockTensors) throw new UsageError('ParamSet: weight blocks need the wasm or cpu backend');
+    if (!this.blockTensors) throw new UsageError(`ParamSet: weight blocks belong to the fast engine (this set runs on '${this.engine.name}')`);
     return this.blockTensors;
   }
 
@@ -215,7 +224,7 @@ export class ParamSet {
     this.views.clear();
     if (this.blockTensors) for (const b of this.blockTensors) b?.dispose();
     this.blockTensors = null;
-    if (!this.flatVar || !customKernelsAvailable()) return;
+    if (!this.flatVar || !this.engine.fast) return;
     const flat = this.flatVar;
     const need = this.blockSpecs.map((b, i) => (this.trainable || !b.backward ? i : -1)).filter((i) => i >= 0);
     const got = need.length ? gather(flat, need.map((i) => this.blockSpecs[i])).map((b) => tf.keep(b)) : [];

@@ -12,11 +12,39 @@
  *     Applied in the critic's TD step only; the actor step uses the true gradient.
  *   - 'softplus': Q = log(1 + e^z), positive and never dead.
  *   - 'linear': Q = z (standard DDPG), can be negative.
+ *
+ * `qValue` / `qSlope` are THE definition (on the host, per value): the DDPG update applies them
+ * to the critic's pre-activations on both engines (lib/agents/ddpgLoss.ts). `qActivation` is the
+ * same function as a tensor op, for autodiff callers of `Critic.forward` (custom losses, tests).
  */
 import * as tf from '@tensorflow/tfjs';
 
 export type QOutput = 'relu' | 'softplus' | 'linear';
 export const Q_OUTPUTS: readonly QOutput[] = ['relu', 'softplus', 'linear'];
+
+/** Q = act(z) for one pre-activation, as float32 (what the tensor op gives). */
+export function qValue(z: number, kind: QOutput): number {
+  switch (kind) {
+    case 'relu':
+      return z > 0 ? z : 0;
+    case 'softplus':
+      return Math.fround(z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z)));
+    case 'linear':
+      return z;
+  }
+}
+
+/** dQ/dz (as tfjs differentiates it: relu' = [z > 0], softplus' = sigmoid(z)). */
+export function qSlope(z: number, kind: QOutput): number {
+  switch (kind) {
+    case 'relu':
+      return z > 0 ? 1 : 0;
+    case 'softplus':
+      return 1 / (1 + Math.exp(-z));
+    case 'linear':
+      return 1;
+  }
+}
 
 /** relu(z) with the straight-through gradient when z <= 0 on every row. z: [batch]. */
 const reluStraightThroughIfDead = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {

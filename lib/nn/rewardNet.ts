@@ -6,11 +6,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { StateItemNet, StateItemConfig } from './stateItemNet';
 import { Rng } from '../util/rng';
+import type { Engine, EngineName } from './engine/engine';
 import { UsageError } from '../util/errors';
 
 export class RewardNet extends StateItemNet {
-  constructor(table: Float32Array, config: Partial<StateItemConfig> = {}, rng: Rng) {
-    super('rewardNet', 1, table, config, rng);
+  /** `engine`: see engine/engine.ts (default: the fast engine when the backend has its kernels). */
+  constructor(table: Float32Array, config: Partial<StateItemConfig> = {}, rng: Rng, engine?: Engine | EngineName) {
+    super('rewardNet', 1, table, config, rng, engine);
   }
 
   /** Predicted reward [batch] of one item (index) per user. */

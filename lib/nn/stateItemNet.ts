@@ -13,6 +13,7 @@ import { Encoder } from './encoder';
 import { Dense } from './dense';
 import { Adam, AdamState } from './adam';
 import { EmbeddingTable, embedHistory } from './history';
+import type { Engine, EngineName } from './engine/engine';
 import { saveTensors, loadTensors, flatToNamed, namedToFlat } from './checkpoint';
 import { ConfigOf, int, num, resolveConfig } from '../util/config';
 import { Rng } from '../util/rng';
@@ -52,11 +53,12 @@ export abstract class StateItemNet {
     table: Float32Array,
     config: Partial<StateItemConfig>,
     rng: Rng,
+    engine?: Engine | EngineName,
   ) {
     this.cfg = resolveConfig(kind, stateItemSpec, config);
     const c = this.cfg;
     this.table = new EmbeddingTable(table, c.E);
-    this.params = new ParamSet(true);
+    this.params = new ParamSet(true, engine);
     this.enc = new Encoder(this.params, 'enc', c.E, c.H, rng);
     this.ws = new Dense(this.params, 'ws', c.H, c.hidden, rng, { bias: false });
     this.we = new Dense(this.params, 'we', c.E, c.hidden, rng);
@@ -86,8 +88,8 @@ export abstract class StateItemNet {
    */
   protected forward(hist1: Int32Array, hist2: Int32Array, items: Int32Array, batch: number, C: number): tf.Tensor2D {
     const c = this.cfg;
-    const x1 = embedHistory(this.table, hist1, batch, c.N, `${this.kind}.hist1`);
-    const x2 = embedHistory(this.table, hist2, batch, c.N, `${this.kind}.hist2`);
+    const x1 = embedHistory(this.table, hist1, batch, c.N, `${this.kind}.hist1`, this.params.engine);
+    const x2 = embedHistory(this.table, hist2, batch, c.N, `${this.kind}.hist2`, this.params.engine);
     const e = tf.tensor2d(this.table.rows(items, `${this.kind}.items`), [batch * C, c.E]); // [batch*C, E]
     const s = this.enc.apply(x1, x2); // [batch, H]
     const sp = this.ws.apply(s); // [batch, hidden], once per user

@@ -14,6 +14,12 @@ export interface FieldSpec<T> {
   doc: string;
   /** Returns a problem description, or null when the value is fine. */
   check: (v: unknown) => string | null;
+  /**
+   * For a field added after results were first recorded: the value that behaves as before. Records
+   * (agent.json, run identities, hashes) omit the field while it holds this value, so earlier
+   * records and caches stay valid (lib/agents/agentConfig.ts `omitNeutral`).
+   */
+  neutral?: T;
 }
 
 export type Spec = Record<string, FieldSpec<unknown>>;

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Placement, Seg } from './kernels';
-import { ParamSet } from './params';
+import type { ParamSet } from '../params';
 
 export class Grads {
   readonly pieces: tf.Tensor[] = [];

@@ -1,5 +1,5 @@
 /**
- * Kernels of the fast path (see shared/notes/tfjs-wasm.md for the measurements behind them).
+ * Kernels of the fast path (docs/performance.md "Update speed" gives the measurements behind them).
  *
  * 1. Thin wrappers that call built-in kernels directly through the engine (`runKernel`): an op
  *    such as tf.add wraps every call in a named scope and costs ~2x a bare kernel call.

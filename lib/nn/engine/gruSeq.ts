@@ -17,7 +17,7 @@
  * The inputs x are constants (no gradient).
  */
 import * as tf from '@tensorflow/tfjs';
-import { SeqInput } from './history';
+import type { SeqInput } from '../history';
 import { gruB, gruStack, gruStep, mm, rowSums, zeros } from './kernels';
 
 type T = tf.Tensor;
