@@ -48,9 +48,9 @@ export function criticStep(z: Float32Array[], y: ArrayLike<number>[], kind: QOut
     for (let j = 0; j < batch; j++) {
       const q = qValue(zi[j], kind);
       const err = y[i][j] - q;
-      loss += (err * err) / batch; // Eq. (17) / (20)
+      loss += (err * err) / batch;
       qSum += q;
-      d[j] = ((-2 * err) / batch) * (st ? 1 : qSlope(zi[j], kind));
+      d[j] = ((-2 * err) / batch) * (st ? 1 : qSlope(zi[j], kind)); // Eq. (17) / (20)
     }
     return d;
   });
