@@ -3,7 +3,8 @@
  *
  *   data       generate + prepare the default world (or read a real log through an adapter)
  *   simulator  fit the learned user simulator; its fidelity report
- *   train      DNN, DDPG, HRL, HRL-MG, once per seed (Algorithm 2), in parallel workers
+ *   train      the main comparison (lib/agents/methods.ts: DNN, DDPG, HRL, HRL-MG, + registered
+ *              methods), once per seed (Algorithm 2), in parallel workers, through the train runner
  *   evaluate   per trained agent: online short / long against the simulator (and, on the default
  *              world, the ground-truth user model), and the offline re-ranking test
  *   sweep      HRL-MG over alpha and over M (train + online tests), reusing the main runs where equal
@@ -19,7 +20,7 @@
  * Layout of the output folder (default runs/reproduce):
  *   data/                       the prepared dataset (lib/data/dataset format)
  *   simulator/                  the learned simulator (lib/sim Simulator format)
- *   runs/<variant>-s<seed>/     agent/ (saved agent), train-log.json, stage.json
+ *   runs/<variant>-s<seed>/     run.json, agent/, train-log.json, result.json (the train runner), stage.json
  *   evals/<run>/                online-simulator.json, online-truth.json, offline.json (+ .stage.json)
  *   results/<stage>.json|csv    per stage: resolved config, seeds, backend, versions, rows, aggregates
  *   figures/*.html|png          the figures
