@@ -10,6 +10,7 @@
  *
  * A new stage is one new file exporting a `Stage` plus its place in STAGE_ORDER (stages/index.ts).
  */
+import type { StageRecord } from '../stageCache';
 import type { PipelineContext } from './context';
 
 export const STAGES = ['data', 'simulator', 'train', 'evaluate', 'sweep', 'figures', 'summary'] as const;
@@ -26,12 +27,8 @@ export interface StageRun {
   outputs?: string[];
 }
 
-export interface PlannedStage {
-  hash: string;
-  config: unknown;
-  inputs: Record<string, unknown>;
-  /** Output paths relative to the output folder (all must exist for the record to count). */
-  outputs: string[];
+/** What the stage record will hold (outputs relative to the output folder), and how to run the stage. */
+export interface PlannedStage extends Pick<StageRecord, 'hash' | 'config' | 'inputs' | 'outputs'> {
   run(): Promise<StageRun>;
 }
 
