@@ -16,7 +16,7 @@ import { JobPool } from '../pool';
 import { runId, type ReproducePlan, type Variant } from '../reproduceConfig';
 import type { ReproduceResults, RunInfo, StageResultHeader, UserModel } from '../results';
 import { cachedRecord, readStageRecord, stageHash, type StageRecord } from '../stageCache';
-import type { StageName } from './stage';
+import type { StageName } from './stageNames';
 
 export interface StageOutcome {
   stage: StageName;

@@ -13,8 +13,10 @@
 import type { StageRecord } from '../stageCache';
 import type { PipelineContext } from './context';
 
-export const STAGES = ['data', 'simulator', 'train', 'evaluate', 'sweep', 'figures', 'summary'] as const;
-export type StageName = (typeof STAGES)[number];
+import type { StageName } from './stageNames';
+
+export { STAGES } from './stageNames';
+export type { StageName } from './stageNames';
 
 /** What `run` reports: 'partial' when some of its runs were cached (it still re-aggregated). */
 export interface StageRun {
