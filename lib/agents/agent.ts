@@ -12,7 +12,6 @@
  */
 import type { AgentState, Policy } from './policy';
 import type { UpdateStats } from './ddpgCore';
-import type { AgentMethod } from './agentConfig';
 
 /** The environment's answer to one `select` of B sessions. */
 export interface StepOutcome {
@@ -80,7 +79,8 @@ export interface ExplorationRates {
 }
 
 export interface TrainableAgent extends Policy {
-  readonly method: AgentMethod;
+  /** Method id in the registry (methods.ts): 'hrl-mg', 'hrl', 'ddpg', 'dnn', ... */
+  readonly method: string;
   /** The resolved config (JSON-able). */
   readonly config: Readonly<Record<string, unknown>>;
   /** Item embedding table [nItems, E] the agent acts in. */
@@ -100,6 +100,8 @@ export interface TrainableAgent extends Policy {
   update(): UpdateInfo;
   /** Networks + agent.json (config) into folder `dir`, atomically. Load with `loadAgent`. */
   save(dir: string): Promise<void>;
+  /** Overwrite the networks with those `save()` wrote to `dir` (same method, config and catalogue, else UsageError). */
+  loadWeights(dir: string): Promise<void>;
   /** Everything for a bit-identical resume (networks, Adam, targets, replay buffers, Rng states, counters). */
   saveCheckpoint(dir: string): Promise<void>;
   loadCheckpoint(dir: string): Promise<void>;

@@ -9,14 +9,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DdpgCore } from './ddpgCore';
 import { InputError, UsageError } from '../util/errors';
-import type { AgentMethod } from './agentConfig';
 import type { RngState } from '../util/rng';
+import { canonicalJson } from '../util/hash';
+
+/** Config comparison independent of key order (the kit's one canonical JSON, lib/util/hash.ts). */
+export { canonicalJson };
 
 export const AGENT_FORMAT = 'hrl-mg/agent';
 
 export interface AgentJson {
   format: string;
-  method: AgentMethod;
+  /** Method id (methods.ts). */
+  method: string;
   config: Record<string, unknown>;
   nItems: number;
   E: number;
@@ -29,7 +33,7 @@ export interface AgentRuntime {
   updates: { low: number; high: number };
 }
 
-export function agentJson(method: AgentMethod, config: Record<string, unknown>, nItems: number, E: number): AgentJson {
+export function agentJson(method: string, config: Record<string, unknown>, nItems: number, E: number): AgentJson {
   return { format: AGENT_FORMAT, method, config, nItems, E };
 }
 
@@ -50,15 +54,8 @@ export function readAgentJson(dir: string): AgentJson {
   return j;
 }
 
-/** JSON with sorted keys (config comparison independent of key order). */
-export function canonicalJson(x: unknown): string {
-  return JSON.stringify(x, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, (v as Record<string, unknown>)[k]])) : v,
-  );
-}
-
 /** Throw unless the folder's agent.json describes this very agent (method, config, catalog). */
-export function checkSameAgent(dir: string, method: AgentMethod, config: Record<string, unknown>, nItems: number): AgentJson {
+export function checkSameAgent(dir: string, method: string, config: Record<string, unknown>, nItems: number): AgentJson {
   const j = readAgentJson(dir);
   if (j.method !== method) throw new UsageError(`${dir}: checkpoint of a '${j.method}' agent, this agent is '${method}'`);
   if (j.nItems !== nItems) throw new UsageError(`${dir}: checkpoint for ${j.nItems} items, this agent has ${nItems}`);

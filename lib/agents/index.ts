@@ -31,6 +31,8 @@ export type { HierMethod } from './hrlmg';
 export { DnnAgent, dnnFields } from './dnnAgent';
 export { RandomPolicy } from './randomPolicy';
 export { createAgent, loadAgent } from './factory';
+export { BUILTIN_METHODS, registerMethod, methods, methodIds, methodOf, hasMethod, isBuiltinMethod, resolveMethodConfig, mainMethods, methodLabel } from './methods';
+export type { MethodDef, GuardInfo } from './methods';
 export { linearSchedule, addGaussianNoise, pickRandomRemaining, epsilonMask } from './exploration';
 export { recordToHeadMajor, headToRecordMajor, gatherRows } from './batchLayout';
 export { AGENT_FORMAT, readAgentJson, canonicalJson } from './agentStore';

@@ -5,9 +5,8 @@
  */
 import * as path from 'node:path';
 import { loadDataset } from '../data/dataset';
-import { buildWorld } from '../data/world/world';
+import { isWorldDataset, worldOfDataset } from '../data/world/worldOfDataset';
 import type { World } from '../data/world/world';
-import type { WorldConfig } from '../data/world/worldConfig';
 import { fitSimulator } from '../sim/fitSimulator';
 import { fidelityReport, formatFidelityTable, writeFidelityReport } from '../sim/fidelity';
 import { resolveSimulatorConfig, simulatorSpec } from '../sim/simulatorConfig';
@@ -39,11 +38,9 @@ export const fitSimulatorCommand = defineCommand(
     status(`loading ${dataDir}...`);
     const ds = loadDataset(dataDir);
     let world: World | undefined;
-    const info = ds.manifest.sourceInfo as { kind?: string; config?: Partial<WorldConfig>; bias?: { clickBias: number; orderBias: number } } | null;
-    if (gapSessions > 0 && ds.manifest.source === 'world' && info?.config) {
+    if (gapSessions > 0 && isWorldDataset(ds)) {
       status('rebuilding the default world from the manifest (for the truth gap)...');
-      // The recorded calibrated offsets spare the calibration pilot runs (same world otherwise).
-      world = buildWorld(info.bias ? { ...info.config, calibrate: false, clickBias: info.bias.clickBias, orderBias: info.bias.orderBias } : info.config);
+      world = worldOfDataset(ds);
     }
     const sim = await fitSimulator(ds, cfg, { progress: true, log: status });
     status(`fitted in ${sim.training?.seconds.toFixed(1)}s; saving to ${out}...`);

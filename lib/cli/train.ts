@@ -4,7 +4,9 @@
  * newest checkpoint and ends with exactly the results of an uninterrupted run. One process per
  * output folder (lock); a diverging run stops with a message naming the network and update step.
  */
-import { dnnSpec, hrlmgSpec } from '../agents/agentConfig';
+import { hrlmgSpec } from '../agents/agentConfig';
+import { methodIds, methods } from '../agents/methods';
+import type { Spec } from '../util/config';
 import { divergenceSpec } from '../reliability/divergence';
 import { runTrainerSpec, runTraining, trainEnvSpec, type TrainRunOptions } from '../reliability/trainRun';
 import { UsageError } from '../util/errors';
@@ -12,10 +14,30 @@ import { defineCommand, status } from './command';
 
 const DEFAULT_SIM = 'runs/simulator';
 
+/**
+ * One --help section per method with options that HRL-MG's (the 'agent' section) lacks, each with
+ * only the keys no earlier section has (one flag per key), e.g. the DNN's hidden and lr.
+ */
+function methodSections(): { id: string; title: string; spec: Spec }[] {
+  const seen = new Set(Object.keys(hrlmgSpec));
+  const out: { id: string; title: string; spec: Spec }[] = [];
+  for (const m of methods()) {
+    const own = Object.keys(m.spec).filter((k) => !seen.has(k));
+    if (!own.length) continue;
+    const shared = Object.keys(m.spec)
+      .filter((k) => k in hrlmgSpec)
+      .map((k) => (m.spec[k].default === hrlmgSpec[k as keyof typeof hrlmgSpec].default ? k : `${k} (default ${JSON.stringify(m.spec[k].default)})`));
+    out.push({ id: m.id, title: `${m.label}-only options (the ${m.label} also takes ${shared.join(', ')})`, spec: Object.fromEntries(own.map((k) => [k, m.spec[k]])) });
+    for (const k of own) seen.add(k);
+  }
+  return out;
+}
+const METHOD_SECTIONS = methodSections();
+
 export const trainCommand = defineCommand(
   {
     name: 'train',
-    summary: 'train an agent (hrl-mg, hrl, ddpg, dnn) crash-safely: checkpoints, automatic resume, divergence guard, folder lock',
+    summary: `train an agent (${methodIds().join(', ')}) crash-safely: checkpoints, automatic resume, divergence guard, folder lock`,
     usage: 'train --data DIR --method NAME --backend sim|truth [--sim DIR] --out DIR [options]',
     description:
       'Writes OUT/{run.json, checkpoints/, agent/, train-log.json, result.json}. Rerun the SAME command after a\n' +
@@ -25,7 +47,7 @@ export const trainCommand = defineCommand(
       "dataset's. Agent options a method does not have (e.g. --M with ddpg) are errors.",
     flags: {
       data: { type: 'string', placeholder: 'DIR', default: 'data/world', doc: 'prepared dataset folder (hrlmg generate / prepare)' },
-      method: { type: 'string', placeholder: 'NAME', doc: 'hrl-mg | hrl | ddpg | dnn (required)' },
+      method: { type: 'string', placeholder: 'NAME', doc: `${methodIds().join(' | ')} (required)` },
       backend: { type: 'string', placeholder: 'KIND', default: 'sim', doc: 'user model during training: sim (learned simulator, --sim) or truth (the default world\'s ground truth)' },
       sim: { type: 'string', placeholder: 'DIR', doc: `simulator folder for --backend sim (default ${DEFAULT_SIM})` },
       out: { type: 'string', placeholder: 'DIR', doc: 'run folder (required); with --per-run the parent of the run\'s subfolder' },
@@ -38,13 +60,13 @@ export const trainCommand = defineCommand(
       { id: 'trainer', title: 'Trainer options (budget, seed, checkpoints)', spec: runTrainerSpec },
       { id: 'env', title: 'Training environment options', spec: trainEnvSpec },
       { id: 'agent', title: 'Agent options (hrl-mg; hrl has all but M, ddpg the low-level ones)', spec: hrlmgSpec },
-      { id: 'dnn', title: 'DNN-only options (the DNN also takes E, H, N, batchLow, bufferLow, warmupLow, exploreDecay, epsilon (default 0.2), epsilonEnd)', spec: { hidden: dnnSpec.hidden, lr: dnnSpec.lr } },
+      ...METHOD_SECTIONS,
       { id: 'divergence', title: 'Divergence guard', spec: divergenceSpec },
     ],
   },
   async (a) => {
     const method = a.flags.method;
-    if (typeof method !== 'string') throw new UsageError('--method is required: hrl-mg, hrl, ddpg or dnn (see hrlmg train --help)');
+    if (typeof method !== 'string') throw new UsageError(`--method is required: ${methodIds().join(', ')} (see hrlmg train --help)`);
     const out = a.flags.out;
     if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required (see hrlmg train --help)');
     const backend = a.flags.backend as string;
@@ -58,7 +80,7 @@ export const trainCommand = defineCommand(
       backend: backend as TrainRunOptions['backend'],
       sim: backend === 'sim' ? (simFlag ?? DEFAULT_SIM) : simFlag,
       out,
-      agent: { ...a.configs.agent, ...a.configs.dnn },
+      agent: Object.assign({}, a.configs.agent, ...METHOD_SECTIONS.map((x) => a.configs[x.id])),
       trainer: a.configs.trainer,
       env: a.configs.env,
       divergence: a.configs.divergence,

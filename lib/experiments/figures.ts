@@ -18,7 +18,7 @@ import { fidelityCalibration, fidelityConfusion } from '../plots/fidelity';
 import { writeFigureHtml } from '../plots/html';
 import { chromiumAvailable, renderPng } from '../plots/png';
 import type { SeedStats } from './seedStats';
-import { statsOf, type FigureFile, type ReproduceResults, type SessionLength, type UserModel } from './results';
+import { mainComparison, statsOf, type FigureFile, type ReproduceResults, type SessionLength, type UserModel } from './results';
 
 export interface NamedFigure {
   /** File stem, e.g. 'fig7-offline'. */
@@ -27,9 +27,6 @@ export interface NamedFigure {
   figure: Figure;
 }
 
-/** The main comparison's methods in the paper's order. */
-export const MAIN_LABELS = ['DNN', 'DDPG', 'HRL', 'HRL-MG'];
-const MAIN_VARIANTS = ['dnn', 'ddpg', 'hrl', 'hrl-mg'];
 
 export const USER_MODEL_NAMES: Record<UserModel, string> = { simulator: 'learned simulator', truth: 'true user model' };
 
@@ -79,8 +76,9 @@ export function buildFigures(res: ReproduceResults): NamedFigure[] {
   }
   const ev = res.evaluate;
   if (ev) {
-    const present = MAIN_VARIANTS.filter((v) => ev.offline.some((r) => r.variant === v) || ev.online.some((r) => r.variant === v));
-    const labels = present.map((v) => MAIN_LABELS[MAIN_VARIANTS.indexOf(v)]);
+    const main = mainComparison(res).filter((m) => ev.offline.some((r) => r.variant === m.v) || ev.online.some((r) => r.variant === m.v));
+    const present = main.map((m) => m.v);
+    const labels = main.map((m) => m.label);
     if (ev.offline.length) {
       const ks = Object.keys(ev.offline[0]).filter((k) => /^ndcg@\d+$/.test(k));
       const metrics: Record<string, EstimateLike[]> = {};

@@ -6,24 +6,19 @@
  * disk atomically, followed by its stage record. Each job is fully determined by its config and
  * seeds, so running it in a worker or in-process gives identical results.
  */
-import { DivergenceGuard } from '../reliability/divergence';
+import { runTraining } from '../reliability/trainRun';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { initBackend } from '../backend';
-import { writeDirAtomic, writeJsonAtomic } from '../util/atomic';
-import { Rng } from '../util/rng';
-import { runMeta } from '../util/versions';
+import { writeJsonAtomic } from '../util/atomic';
 import { loadDataset } from '../data/dataset';
 import type { PreparedDataset } from '../data/prepare/preparedDataset';
-import { buildWorld } from '../data/world/world';
+import { worldOfDataset } from '../data/world/worldOfDataset';
 import type { World } from '../data/world/world';
-import type { WorldConfig } from '../data/world/worldConfig';
 import { Simulator } from '../sim/simulator';
 import { SimulatorBackend } from '../sim/simulatorBackend';
 import { TrueModelBackend } from '../sim/trueModelBackend';
-import type { AgentMethod } from '../agents/agentConfig';
-import { createAgent, loadAgent } from '../agents/factory';
-import { train, trainEnvFactory } from '../agents/trainer';
+import { loadAgent } from '../agents/factory';
 import { evaluate, type EvaluateConfig } from '../eval/evaluate';
 import { UsageError } from '../util/errors';
 import { writeStageRecord } from './stageCache';
@@ -52,7 +47,7 @@ export interface TrainJob extends JobStamp, DataRef, SimRef {
   kind: 'train';
   run: string;
   runDir: string;
-  method: AgentMethod;
+  method: string;
   agent: Record<string, unknown>;
   seed: number;
   trainer: { steps: number; updatesPerStep: number; logEvery: number };
@@ -154,16 +149,6 @@ export class JobContext {
   }
 }
 
-/**
- * Rebuild the default world of a dataset generated from it (source 'world'): deterministic from the
- * config in the manifest; the recorded calibrated offsets spare the calibration pilot runs.
- */
-export function worldOfDataset(ds: PreparedDataset): World {
-  const info = ds.manifest.sourceInfo as { kind?: string; config?: Partial<WorldConfig>; bias?: { clickBias: number; orderBias: number } } | null;
-  if (ds.manifest.source !== 'world' || !info?.config) throw new UsageError('the ground-truth user model exists only for datasets generated from the default world');
-  return buildWorld(info.bias ? { ...info.config, calibrate: false, clickBias: info.bias.clickBias, orderBias: info.bias.orderBias } : info.config);
-}
-
 /** Run one job (see the module comment); `progress(units)` reports work done as it goes. */
 export async function executeJob(job: Job, ctx: JobContext, progress: (units: number) => void = () => {}): Promise<JobResult> {
   await initBackend();
@@ -184,48 +169,48 @@ export async function executeJob(job: Job, ctx: JobContext, progress: (units: nu
   return { id: job.id, kind: job.kind, seconds: (Date.now() - t0) / 1000, info };
 }
 
+/**
+ * One training run through the same crash-safe runner as `hrlmg train` (lib/reliability/trainRun.ts):
+ * the run folder's lock, its identity (run.json), the divergence guard (divergence.json when it
+ * trips), result.json with the weights' digest; then this job's stage record, last. The trainer
+ * config is the one reproduce has always recorded (checkpointEvery 0: a run is cached whole, so no
+ * checkpoint is kept once it is complete).
+ */
 async function runTrain(job: TrainJob, ctx: JobContext, progress: (units: number) => void): Promise<Record<string, unknown>> {
   const t0 = Date.now();
-  const ds = ctx.dataset(job);
-  const sim = await ctx.simulator(job);
-  const backend = new SimulatorBackend(sim);
-  // The agent's own stream (weights, noise, minibatches) is forked from the run seed; the trainer
-  // seeds one env per session batch from the same seed (trainer.episodeSeed).
-  const agent = createAgent(job.method, ds.embeddings, job.agent, new Rng(job.seed).fork(`agent/${job.method}`));
-  // NaN/inf losses, Q values or weights stop the run within one update, naming the network and step.
-  const guard = new DivergenceGuard(agent);
-  try {
-    let done = 0;
-    const res = await train(
-      agent,
-      trainEnvFactory(ds, backend, job.env),
-      { seed: job.seed, steps: job.trainer.steps, updatesPerStep: job.trainer.updatesPerStep, logEvery: job.trainer.logEvery, progress: false },
-      {
-        ...guard.hooks(),
-        onLog: (e) => {
-          progress(e.step - done);
-          done = e.step;
-        },
-      },
-    );
-    const meta = runMeta();
-    await writeDirAtomic(job.runDir, async (tmp) => {
-      await agent.save(agentDir(tmp));
-      writeJsonAtomic(path.join(tmp, 'train-log.json'), { run: job.run, seed: job.seed, meta, ...res });
-      writeStageRecord(path.join(tmp, 'stage.json'), {
-        stage: job.id,
-        hash: job.hash,
-        config: job.config,
-        inputs: job.inputs,
-        outputs: ['agent/agent.json', 'train-log.json'],
-        seconds: (Date.now() - t0) / 1000,
-        info: { meta, trainSeconds: res.seconds, stepsPerSecond: res.stepsPerSecond, updates: agent.updateCounts },
-      });
-    });
-    return { trainSeconds: res.seconds, stepsPerSecond: res.stepsPerSecond, steps: res.log.entries.at(-1)?.step ?? 0 };
-  } finally {
-    agent.dispose();
-  }
+  let done = 0;
+  const r = await runTraining({
+    data: job.dataDir,
+    dataset: ctx.dataset(job),
+    method: job.method,
+    backend: 'sim',
+    sim: job.simDir,
+    simulator: await ctx.simulator(job),
+    out: job.runDir,
+    agent: job.agent,
+    // the trainer seeds one env per session batch from the run seed (trainer.episodeSeed), the agent's stream is forked from it
+    trainer: { seed: job.seed, steps: job.trainer.steps, updatesPerStep: job.trainer.updatesPerStep, logEvery: job.trainer.logEvery, checkpointEvery: 0, progress: false },
+    env: job.env,
+    logHeader: { run: job.run, seed: job.seed },
+    replaceOtherRun: true,
+    dropCheckpoints: true,
+    command: `reproduce ${job.id}`,
+    onLog: (e) => {
+      progress(e.step - done);
+      done = e.step;
+    },
+  });
+  const res = JSON.parse(fs.readFileSync(path.join(job.runDir, 'train-log.json'), 'utf8')) as { seconds: number; stepsPerSecond: number; meta: unknown };
+  writeStageRecord(path.join(job.runDir, 'stage.json'), {
+    stage: job.id,
+    hash: job.hash,
+    config: job.config,
+    inputs: job.inputs,
+    outputs: ['agent/agent.json', 'train-log.json'],
+    seconds: (Date.now() - t0) / 1000,
+    info: { meta: res.meta, trainSeconds: res.seconds, stepsPerSecond: res.stepsPerSecond, updates: r.result.updates },
+  });
+  return { trainSeconds: res.seconds, stepsPerSecond: res.stepsPerSecond, steps: r.result.entries.at(-1)?.step ?? 0 };
 }
 
 async function runTest(job: OnlineJob | OfflineJob, ctx: JobContext): Promise<Record<string, unknown>> {

@@ -19,9 +19,10 @@ import { ADAPTERS } from '../data/adapters/index';
 import { resolveAdapterOptions, type AdapterOptions } from '../data/adapters/options';
 import { resolveSimulatorConfig, type SimulatorConfig } from '../sim/simulatorConfig';
 import { recEnvSpec } from '../sim/recEnv';
-import { AGENT_METHODS, agentSpecs, omitNeutral, resolveAgentConfig, type AgentMethod } from '../agents/agentConfig';
+import { omitNeutral } from '../agents/agentConfig';
+import { mainMethods, methodIds, methods, resolveMethodConfig } from '../agents/methods';
 import { evaluateSpec, resolveEvaluateConfig, type EvaluateConfig } from '../eval/evaluate';
-import { canonicalJson } from './hash';
+import { canonicalJson } from '../util/hash';
 
 export const reproduceSpec = {
   seeds: numArray([0, 1, 2], 'training seeds: every method and sweep point is trained once per seed; results are mean ± 95% CI over seeds', { min: 0, max: 4294967295, minLength: 1 }),
@@ -56,7 +57,7 @@ export interface ConfigFile {
   adapter?: Record<string, unknown>;
   simulator?: Record<string, unknown>;
   /** `all` applies to every method (keys a method does not have are skipped), then per method. */
-  agents?: Partial<Record<'all' | AgentMethod, Record<string, unknown>>>;
+  agents?: Partial<Record<string, Record<string, unknown>>>;
   trainer?: Record<string, unknown>;
   /** Environment settings shared by training and the online tests (rewards, recall shares, start). */
   env?: Record<string, unknown>;
@@ -109,7 +110,8 @@ export interface ReproducePlan {
   simulator: SimulatorConfig;
   fidelity: { maxRows: number; gapSessions: number };
   /** Resolved agent config per method (E and N from the dataset). */
-  agents: Record<AgentMethod, Record<string, unknown>>;
+  /** Resolved config of every registered method (lib/agents/methods.ts), by method id. */
+  agents: Record<string, Record<string, unknown>>;
   trainer: { steps: number; updatesPerStep: number; logEvery: number };
   /** Training env settings (split and seed are set per session batch by the trainer). */
   trainEnv: Record<string, unknown>;
@@ -155,12 +157,12 @@ function checkFile(f: ConfigFile, where: string): void {
   for (const s of SECTIONS) if (s !== 'agents' && s !== 'reproduce') checkManaged(s, f[s] as Record<string, unknown> | undefined);
   const ag = f.agents ?? {};
   for (const [k, v] of Object.entries(ag)) {
-    if (k !== 'all' && !(AGENT_METHODS as readonly string[]).includes(k)) throw new ConfigError('agents', k, `unknown method (known: all, ${AGENT_METHODS.join(', ')})`);
+    if (k !== 'all' && !methodIds().includes(k)) throw new ConfigError('agents', k, `unknown method (known: all, ${methodIds().join(', ')})`);
     if (!isObject(v)) throw new ConfigError('agents', k, 'must be an object');
     checkManaged('agents', v);
   }
   for (const k of Object.keys(ag.all ?? {})) {
-    if (!AGENT_METHODS.some((m) => k in agentSpecs[m])) throw new ConfigError('agents.all', k, 'is not an option of any method');
+    if (!methods().some((m) => k in m.spec)) throw new ConfigError('agents.all', k, 'is not an option of any method');
   }
 }
 
@@ -224,9 +226,8 @@ export function resolvePlan(p: PlanInput): ReproducePlan {
   const maxRows = fid.maxRows ?? 0;
   if (!(Number.isInteger(maxRows) && (maxRows as number) >= 0)) throw new ConfigError('fidelity', 'maxRows', `must be an integer >= 0, got ${JSON.stringify(maxRows)}`);
 
-  const agents = {} as Record<AgentMethod, Record<string, unknown>>;
-  for (const m of AGENT_METHODS) {
-    const spec = agentSpecs[m];
+  const agents: Record<string, Record<string, unknown>> = {};
+  for (const { id: m, spec } of methods()) {
     const o = merge(pick(q.agents?.all, spec), pick(file.agents?.all, spec), q.agents?.[m], file.agents?.[m], { E: prepare.embeddingDim, N: prepare.N });
     agents[m] = planAgent(m, o);
   }
@@ -273,17 +274,16 @@ export function resolvePlan(p: PlanInput): ReproducePlan {
 // ---- what gets trained ---------------------------------------------------------------------------
 
 /** The resolved agent config as the plan records (and hashes) it (see omitNeutral). */
-function planAgent(method: AgentMethod, o: Record<string, unknown>): Record<string, unknown> {
-  return omitNeutral(resolveAgentConfig(method, o) as Record<string, unknown>);
+function planAgent(method: string, o: Record<string, unknown>): Record<string, unknown> {
+  return omitNeutral(resolveMethodConfig(method, o));
 }
-
-export const METHOD_LABELS: Record<AgentMethod, string> = { dnn: 'DNN', ddpg: 'DDPG', hrl: 'HRL', 'hrl-mg': 'HRL-MG' };
 
 /** One agent configuration to train once per seed. */
 export interface Variant {
   /** Folder-safe id, e.g. 'hrl-mg', 'hrl-mg-alpha0.25', 'hrl-mg-M3'. */
   id: string;
-  method: AgentMethod;
+  /** Method id (lib/agents/methods.ts). */
+  method: string;
   /** Display name, e.g. 'HRL-MG', 'HRL-MG (α=0.25)'. */
   label: string;
   /** Resolved agent config. */
@@ -295,12 +295,18 @@ export interface SweepPlan {
   points: { x: number; variant: Variant }[];
 }
 
-/** The paper's comparison (Section 4.2): DNN, DDPG, HRL, HRL-MG with their configs. */
+/**
+ * The paper's comparison (Section 4.2): DNN, DDPG, HRL, HRL-MG with their configs, and every other
+ * registered method of the main comparison (methods.ts mainRank), in rank order.
+ */
 export function mainVariants(plan: ReproducePlan): Variant[] {
-  return (['dnn', 'ddpg', 'hrl', 'hrl-mg'] as const).map((m) => ({ id: m, method: m, label: METHOD_LABELS[m], agent: plan.agents[m] }));
+  return mainMethods().map((m) => {
+    if (!plan.agents[m.id]) throw new UsageError(`method '${m.id}' was registered after this plan was resolved: resolve the plan again`);
+    return { id: m.id, method: m.id, label: m.label, agent: plan.agents[m.id] };
+  });
 }
 
-function sameAgent(a: Variant, method: AgentMethod, cfg: Record<string, unknown>): boolean {
+function sameAgent(a: Variant, method: string, cfg: Record<string, unknown>): boolean {
   return a.method === method && canonicalJson(a.agent) === canonicalJson(cfg);
 }
 
@@ -313,7 +319,7 @@ export function sweepPlans(plan: ReproducePlan): SweepPlan[] {
   if (!plan.rep.sweeps) return [];
   const main = mainVariants(plan);
   const base = plan.agents['hrl-mg'];
-  const variant = (method: AgentMethod, cfg: Record<string, unknown>, id: string, label: string): Variant => {
+  const variant = (method: string, cfg: Record<string, unknown>, id: string, label: string): Variant => {
     const resolved = planAgent(method, cfg);
     const hit = main.find((v) => sameAgent(v, method, resolved));
     return hit ?? { id, method, label, agent: resolved };

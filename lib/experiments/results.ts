@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendInfo } from '../backend';
 import type { RunMeta } from '../util/versions';
-import type { AgentMethod } from '../agents/agentConfig';
+import { mainMethods } from '../agents/methods';
 import type { TrainLogEntry } from '../agents/trainLog';
 import type { EvaluationRecord } from '../eval/evaluate';
 import type { FidelityReport } from '../sim/fidelity';
@@ -20,7 +20,7 @@ export interface RunInfo {
   run: string;
   /** Variant id (run id without the seed), e.g. 'hrl-mg', 'hrl-mg-alpha0.25'. */
   variant: string;
-  method: AgentMethod;
+  method: string;
   /** Display name, e.g. 'HRL-MG'. */
   label: string;
   seed: number;
@@ -159,6 +159,29 @@ export interface ReproduceResults {
   evaluate: EvaluateResults | null;
   sweep: SweepResults | null;
   figures: FiguresResults | null;
+}
+
+/** One method of the main comparison as the results name it. */
+export interface MainMethod {
+  /** Variant id, e.g. 'hrl-mg'. */
+  v: string;
+  label: string;
+}
+
+/**
+ * The main comparison's variants in their order (paper Section 4.2: DNN, DDPG, HRL, HRL-MG, then
+ * any other registered method), read from the results themselves: the train stage records the
+ * variants it trained; without it, the variants of the test rows in row order. Figures and summary
+ * read this, so every trained method shows up in both (and results stay readable without the
+ * registry entry of a method).
+ */
+export function mainComparison(res: ReproduceResults): MainMethod[] {
+  const recorded = (res.train?.config as { variants?: Array<{ id: string; label: string }> } | undefined)?.variants;
+  if (Array.isArray(recorded)) return recorded.map((x) => ({ v: x.id, label: x.label }));
+  const seen = new Map<string, string>();
+  for (const r of [...(res.evaluate?.online ?? []), ...(res.evaluate?.offline ?? [])]) if (!seen.has(r.variant)) seen.set(r.variant, r.label);
+  if (seen.size) return [...seen].map(([v, label]) => ({ v, label }));
+  return mainMethods().map((m) => ({ v: m.id, label: m.label })); // nothing trained or tested yet
 }
 
 /** Mean over the last quarter (>= 1) of the finite values. */

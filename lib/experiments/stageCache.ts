@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeJsonAtomic } from '../util/atomic';
 import { kitVersion } from '../util/versions';
-import { configHash } from './hash';
+import { configHash } from '../util/hash';
 
 export const STAGE_FORMAT = 'hrlmg-stage';
 /** Bump when a stage's outputs change meaning: every cached result is then recomputed. */

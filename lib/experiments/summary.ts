@@ -6,15 +6,9 @@
  */
 import { judgeGreater, judgePeak, tally, type Claim } from './claims';
 import { formatStats, type SeedStats } from './seedStats';
-import { MAIN_LABELS, USER_MODEL_NAMES } from './figures';
-import { statsOf, type ReproduceResults, type SessionLength, type UserModel } from './results';
+import { USER_MODEL_NAMES } from './figures';
+import { mainComparison, statsOf, type ReproduceResults, type SessionLength, type UserModel } from './results';
 
-const MAIN = [
-  { v: 'dnn', label: 'DNN' },
-  { v: 'ddpg', label: 'DDPG' },
-  { v: 'hrl', label: 'HRL' },
-  { v: 'hrl-mg', label: 'HRL-MG' },
-];
 const METRIC_TEXT: Record<string, string> = { reward: 'total reward', orders: 'orders', clicks: 'clicks', map: 'MAP' };
 
 function metricText(m: string): string {
@@ -25,6 +19,8 @@ function metricText(m: string): string {
 export function buildClaims(res: ReproduceResults): Claim[] {
   const claims: Claim[] = [];
   const ev = res.evaluate;
+  // HRL-MG against every other method of the main comparison, the nearest first (HRL, DDPG, DNN)
+  const baselines = mainComparison(res).filter((m) => m.v !== 'hrl-mg').reverse();
   const push = (id: string, group: string, text: string, source: string, a: SeedStats, b: SeedStats, names: [string, string]): void => {
     claims.push({ id, group, text, source, ...judgeGreater(a, b, names) });
   };
@@ -36,7 +32,7 @@ export function buildClaims(res: ReproduceResults): Claim[] {
         const src = `Fig. 8(${length === 'long' ? 'a' : 'b'})${model === 'truth' ? ' setting against the ground truth, not in the paper' : ''}`;
         for (const metric of ['reward', 'orders']) {
           const mg = statsOf(ev.online, { variant: 'hrl-mg', backend: model, length }, metric);
-          for (const base of MAIN.slice(0, 3).reverse()) {
+          for (const base of baselines) {
             const b = statsOf(ev.online, { variant: base.v, backend: model, length }, metric);
             push(`online-${length}-${model}-${metric}-vs-${base.v}`, group, `HRL-MG beats ${base.label} on ${metricText(metric)}`, src, mg, b, ['HRL-MG', base.label]);
           }
@@ -47,7 +43,7 @@ export function buildClaims(res: ReproduceResults): Claim[] {
       const ks = Object.keys(ev.offline[0]).filter((k) => /^ndcg@\d+$/.test(k));
       for (const metric of ['map', ...ks]) {
         const mg = statsOf(ev.offline, { variant: 'hrl-mg' }, metric);
-        for (const base of MAIN.slice(0, 3).reverse()) {
+        for (const base of baselines) {
           const b = statsOf(ev.offline, { variant: base.v }, metric);
           push(`offline-${metric}-vs-${base.v}`, 'Offline test (re-ranking logged test sessions)', `HRL-MG beats ${base.label} on ${metricText(metric)}`, 'Fig. 7', mg, b, ['HRL-MG', base.label]);
         }
@@ -158,7 +154,7 @@ export function renderSummary(res: ReproduceResults, ctx: SummaryContext): strin
   const tr = res.train;
   if (tr) {
     L.push('## Figure 6: training (final quarter of the training log)', '');
-    const rows = MAIN.filter((m) => tr.runs.some((r) => r.variant === m.v)).map((m) => {
+    const rows = mainComparison(res).filter((m) => tr.runs.some((r) => r.variant === m.v)).map((m) => {
       const s = (k: string): string => cell(statsOf(tr.runs, { variant: m.v }, k));
       return [m.label, s('finalHighPeriodReward'), s('finalREx'), s('finalSessionReward'), s('finalSessionOrders'), s('trainSeconds')];
     });
@@ -169,7 +165,7 @@ export function renderSummary(res: ReproduceResults, ctx: SummaryContext): strin
     L.push('## Figure 7: offline test (re-ranking logged test sessions)', '');
     const ks = Object.keys(ev.offline[0]).filter((k) => /^ndcg@\d+$/.test(k));
     const metrics = ['map', ...ks];
-    const rows = MAIN.filter((m) => ev.offline.some((r) => r.variant === m.v)).map((m) => [m.label, ...metrics.map((k) => cell(statsOf(ev.offline, { variant: m.v }, k)))]);
+    const rows = mainComparison(res).filter((m) => ev.offline.some((r) => r.variant === m.v)).map((m) => [m.label, ...metrics.map((k) => cell(statsOf(ev.offline, { variant: m.v }, k)))]);
     // the references do not depend on the agent (same sessions for every run): one method's rows
     const v0 = ev.offline[0].variant;
     rows.push(['logged order (reference)', ...metrics.map((k) => cell(statsOf(ev.offline, { variant: v0 }, k === 'map' ? 'loggedMap' : `logged ${k}`)))]);
@@ -184,7 +180,7 @@ export function renderSummary(res: ReproduceResults, ctx: SummaryContext): strin
         const any = ev.online.find((r) => r.backend === model && r.length === length);
         if (!any) continue;
         L.push(`### ${length} sessions (T = ${any.T}), ${USER_MODEL_NAMES[model]}, ${any.sessions} test sessions per run`, '');
-        const rows = MAIN.filter((m) => ev.online.some((r) => r.variant === m.v)).map((m) => [
+        const rows = mainComparison(res).filter((m) => ev.online.some((r) => r.variant === m.v)).map((m) => [
           m.label,
           ...['reward', 'clicks', 'orders'].map((k) => cell(statsOf(ev.online, { variant: m.v, backend: model, length }, k))),
         ]);
@@ -258,6 +254,6 @@ export function renderSummary(res: ReproduceResults, ctx: SummaryContext): strin
     for (const f of figs) L.push(`- ${f.title}: [figures/${f.html}](figures/${f.html})${f.png ? `, [PNG](figures/${f.png})` : f.pngNote ? ` (${f.pngNote})` : ''}`);
     L.push('');
   }
-  L.push(`Methods: ${MAIN_LABELS.join(', ')}. Result tables: results/*.csv; everything with its config: results/*.json.`, '');
+  L.push(`Methods: ${mainComparison(res).map((m) => m.label).join(', ')}. Result tables: results/*.csv; everything with its config: results/*.json.`, '');
   return L.join('\n');
 }

@@ -21,6 +21,7 @@ import { UsageError } from '../util/errors';
 import type { TrainableAgent, UpdateInfo } from '../agents/agent';
 import type { UpdateStats } from '../agents/ddpgCore';
 import type { TrainerOptions, UpdateAt } from '../agents/trainer';
+import { methodOf } from '../agents/methods';
 
 export const divergenceSpec = {
   divergenceCheck: bool(true, 'stop the run at the first non-finite loss, Q value or weight (checked after every update)'),
@@ -53,13 +54,9 @@ export class DivergenceError extends UsageError {
   }
 }
 
-const CORE_PARTS = ['actor', 'critic', 'actor target', 'critic target', 'actor Adam m', 'actor Adam v', 'critic Adam m', 'critic Adam v'];
-
-/** Names of agent.weightArrays() in order (agentStore.coreArrays / DnnAgent.weightArrays layouts). */
+/** Names of agent.weightArrays() in order (the method's registry entry, lib/agents/methods.ts). */
 export function weightArrayNames(agent: TrainableAgent): string[] {
-  if (agent.method === 'dnn') return ['DNN reward net', 'DNN reward net Adam m', 'DNN reward net Adam v'];
-  const low = CORE_PARTS.map((p) => `low-level ${p}`);
-  return agent.M > 0 ? [...low, ...CORE_PARTS.map((p) => `high-level ${p}`)] : low;
+  return methodOf(agent.method).weightNames(agent);
 }
 
 /** The network an array belongs to: 'low-level critic target' -> 'low-level critic'. */
@@ -117,22 +114,22 @@ export class DivergenceGuard {
     if (!this.cfg.divergenceCheck) return;
     this.updates++;
     const counts = this.agent.updateCounts;
-    const dnn = this.agent.method === 'dnn';
+    const g = methodOf(this.agent.method).guard;
     // the high level runs first in HrlMgAgent.update; report it first
     if (u.high) this.checkStats(u.high, 'high-level', counts.high, at, false);
-    if (u.low) this.checkStats(u.low, dnn ? 'DNN reward net' : 'low-level', counts.low, at, dnn);
+    if (u.low) this.checkStats(u.low, g.lowLevel, counts.low, at, g.lossOnly);
     const every = this.cfg.weightCheckEvery;
     if (every > 0 && this.updates % every === 0) this.checkWeights(at);
   }
 
-  private checkStats(s: UpdateStats, level: string, updateStep: number, at: UpdateAt | null, dnn: boolean): void {
+  private checkStats(s: UpdateStats, level: string, updateStep: number, at: UpdateAt | null, lossOnly: boolean): void {
     const c = this.cfg;
     const problems: [string, string][] = []; // [network, what]
-    const critic = dnn ? level : `${level} critic`;
-    if (!Number.isFinite(s.criticLoss)) problems.push([critic, `${dnn ? 'loss' : 'critic loss'} = ${fmt(s.criticLoss)}`]);
-    else if (s.criticLoss > c.maxLoss) problems.push([critic, `${dnn ? 'loss' : 'critic loss'} = ${fmt(s.criticLoss)} > maxLoss ${fmt(c.maxLoss)}`]);
-    if (!dnn) {
-      // the DNN reports NaN actor loss and Q by design (it has neither)
+    const critic = lossOnly ? level : `${level} critic`;
+    if (!Number.isFinite(s.criticLoss)) problems.push([critic, `${lossOnly ? 'loss' : 'critic loss'} = ${fmt(s.criticLoss)}`]);
+    else if (s.criticLoss > c.maxLoss) problems.push([critic, `${lossOnly ? 'loss' : 'critic loss'} = ${fmt(s.criticLoss)} > maxLoss ${fmt(c.maxLoss)}`]);
+    if (!lossOnly) {
+      // a regression (the DNN) reports NaN actor loss and Q by design (it has neither)
       if (!Number.isFinite(s.qMean)) problems.push([critic, `mean Q = ${fmt(s.qMean)}`]);
       else if (Math.abs(s.qMean) > c.maxAbsQ) problems.push([critic, `mean Q = ${fmt(s.qMean)}, |Q| > maxAbsQ ${fmt(c.maxAbsQ)}`]);
       if (!Number.isFinite(s.actorLoss)) problems.push([`${level} actor`, `actor loss = ${fmt(s.actorLoss)}`]);

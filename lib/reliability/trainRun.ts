@@ -28,17 +28,19 @@ import { ConfigOf, int, resolveConfig } from '../util/config';
 import { ConfigError, InputError, UsageError } from '../util/errors';
 import { Progress } from '../util/progress';
 import { Rng } from '../util/rng';
+import { runMeta } from '../util/versions';
 import { loadDataset, readManifest } from '../data/dataset';
 import type { PreparedDataset } from '../data/prepare/preparedDataset';
-import { buildWorld } from '../data/world/world';
-import type { WorldConfig } from '../data/world/worldConfig';
+import { worldOfDataset } from '../data/world/worldOfDataset';
 import { recEnvSpec } from '../sim/recEnv';
 import { Simulator } from '../sim/simulator';
 import { SimulatorBackend } from '../sim/simulatorBackend';
 import { TrueModelBackend } from '../sim/trueModelBackend';
 import type { UserBackend } from '../sim/userBackend';
-import { AGENT_METHODS, omitNeutral, resolveAgentConfig, resolveTrainerConfig, trainerSpec, type AgentMethod, type TrainerConfig } from '../agents/agentConfig';
-import { canonicalJson } from '../agents/agentStore';
+import type { Rewards } from '../data/world/rollout';
+import { omitNeutral, resolveTrainerConfig, trainerSpec, type TrainerConfig } from '../agents/agentConfig';
+import { hasMethod, methodIds, resolveMethodConfig } from '../agents/methods';
+import { canonicalJson, sha256Hex } from '../util/hash';
 import { createAgent } from '../agents/factory';
 import { saveTrainLog, Trainer, trainEnvFactory } from '../agents/trainer';
 import type { TrainableAgent } from '../agents/agent';
@@ -50,7 +52,8 @@ import { acquireRunLock, type RunLock } from './runLock';
 /** The training env options of a run (RecEnv minus what the trainer sets: split, seed; rewards stay the paper's). */
 const { split: _split, seed: _seed, rewards: _rewards, ...trainEnvFields } = recEnvSpec;
 export const trainEnvSpec = trainEnvFields;
-export type TrainEnvConfig = ConfigOf<typeof trainEnvSpec>;
+/** `rewards` only when a caller set them (reproduce's --config env.rewards): identities of other runs keep matching. */
+export type TrainEnvConfig = ConfigOf<typeof trainEnvSpec> & { rewards?: Rewards };
 
 /** The trainer options of a run: as trainerSpec, but checkpointing after every session batch by default. */
 export const runTrainerSpec = {
@@ -64,7 +67,7 @@ export const RESULT_FORMAT = 'hrl-mg/train-result';
 export interface TrainRunOptions {
   /** Prepared dataset folder. */
   data: string;
-  method: AgentMethod;
+  method: string;
   /** User model answering during training: the learned simulator (needs `sim`) or the default world's ground truth. */
   backend: 'sim' | 'truth';
   /** Simulator folder (fit-simulator) for backend 'sim'. */
@@ -87,12 +90,24 @@ export interface TrainRunOptions {
   command?: string;
   /** Status lines (default: none). */
   log?: (msg: string) => void;
+  /** Called with every new training-log entry (e.g. a progress bar of the caller). */
+  onLog?: (e: TrainLogEntry) => void;
+  /** The dataset of `data`, already loaded (a reproduce worker keeps it between jobs): not loaded again. */
+  dataset?: PreparedDataset;
+  /** The simulator of `sim`, already loaded: used as is and not disposed. */
+  simulator?: Simulator;
+  /** Fields written first in train-log.json (reproduce: the run id and seed). */
+  logHeader?: Record<string, unknown>;
+  /** A folder holding another run is emptied instead of refused (reproduce: its run ids name the folders, their configs may change). */
+  replaceOtherRun?: boolean;
+  /** Write no checkpoint at the end and remove the checkpoints once the run is complete (reproduce caches each run whole). */
+  dropCheckpoints?: boolean;
 }
 
 /** What determines a run's results; stored in run.json and compared on every restart. */
 export interface RunIdentity {
   format: string;
-  method: AgentMethod;
+  method: string;
   agent: Record<string, unknown>;
   trainer: Pick<TrainerConfig, 'seed' | 'updatesPerStep' | 'logEvery'>;
   env: TrainEnvConfig;
@@ -106,7 +121,7 @@ export interface RunIdentity {
 export interface TrainRunResult {
   format: string;
   identitySha256: string;
-  method: AgentMethod;
+  method: string;
   budget: { episodes: number; steps: number; sessions: number };
   updates: { low: number; high: number };
   exploreSteps: number;
@@ -126,10 +141,6 @@ export interface TrainRunOutcome {
   result: TrainRunResult;
   /** Training seconds of this process (0 when complete). */
   seconds: number;
-}
-
-function sha256(b: Uint8Array | string): string {
-  return createHash('sha256').update(b).digest('hex');
 }
 
 /** sha256 over the files that define a simulator (not its reports). */
@@ -154,15 +165,6 @@ export function weightsDigest(agent: TrainableAgent): TrainRunResult['weights'] 
   return { arrays: arrays.length, values, sha256: h.digest('hex') };
 }
 
-/** The default world a dataset was generated from (rebuilt from its manifest; the recorded offsets skip calibration). */
-function worldOf(ds: PreparedDataset, dataDir: string) {
-  const info = ds.manifest.sourceInfo as { config?: Partial<WorldConfig>; bias?: { clickBias: number; orderBias: number } } | null;
-  if (ds.manifest.source !== 'world' || !info?.config) {
-    throw new UsageError(`--backend truth needs a dataset generated from the default world (hrlmg generate); ${dataDir} has source '${ds.manifest.source}' (use --backend sim --sim DIR)`);
-  }
-  return buildWorld(info.bias ? { ...info.config, calibrate: false, clickBias: info.bias.clickBias, orderBias: info.bias.orderBias } : info.config);
-}
-
 interface Resolved {
   agent: Record<string, unknown>;
   trainer: TrainerConfig;
@@ -172,16 +174,18 @@ interface Resolved {
 
 /** Validate every option (ConfigError / UsageError) before anything is read or written. */
 export function resolveRunConfigs(o: TrainRunOptions): Resolved {
-  if (!(AGENT_METHODS as readonly string[]).includes(o.method)) throw new UsageError(`--method must be one of ${AGENT_METHODS.join(', ')}, got "${o.method}"`);
+  if (!hasMethod(o.method)) throw new UsageError(`--method must be one of ${methodIds().join(', ')}, got "${o.method}"`);
   if (o.backend !== 'sim' && o.backend !== 'truth') throw new UsageError(`--backend must be sim or truth, got "${o.backend}"`);
   if (o.backend === 'sim' && !o.sim) throw new UsageError('--backend sim needs --sim DIR (a simulator folder written by fit-simulator)');
   if (o.backend === 'truth' && o.sim) throw new UsageError('--sim is only used with --backend sim');
   if (typeof o.data !== 'string' || !o.data) throw new UsageError('--data DIR is required');
   if (typeof o.out !== 'string' || !o.out) throw new UsageError('--out DIR is required');
-  const agent = resolveAgentConfig(o.method, o.agent ?? {}) as unknown as Record<string, unknown>;
+  const agent = resolveMethodConfig(o.method, o.agent ?? {});
   const trainer = resolveConfig('trainer', runTrainerSpec, o.trainer ?? {}) as TrainerConfig;
   resolveTrainerConfig(trainer); // the trainer's own validation
-  const env = resolveConfig('env', trainEnvSpec, o.env ?? {});
+  const { rewards, ...envOpts } = o.env ?? {};
+  const envBase = resolveConfig('env', trainEnvSpec, envOpts);
+  const env: TrainEnvConfig = rewards === undefined ? envBase : { ...envBase, rewards: resolveConfig('env', { rewards: recEnvSpec.rewards }, { rewards }).rewards };
   const divergence = resolveDivergenceConfig(o.divergence ?? {});
   return { agent, trainer, env, divergence };
 }
@@ -193,7 +197,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
   const pre = resolveRunConfigs(o);
   // 2. the dataset's manifest (cheap): identity, and E / N default to the dataset's
   const manifest = readManifest(o.data);
-  const manifestSha256 = sha256(fs.readFileSync(path.join(o.data, 'manifest.json')));
+  const manifestSha256 = sha256Hex(fs.readFileSync(path.join(o.data, 'manifest.json')));
   const agentOverrides = { ...(o.agent ?? {}) };
   const fromData = { E: manifest.sizes.embeddingDim, N: manifest.sizes.N };
   for (const k of ['E', 'N'] as const) {
@@ -202,7 +206,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
       throw new ConfigError(`agent(${o.method})`, k, `must match the dataset (${o.data} has ${k === 'E' ? 'embeddingDim' : 'N'} = ${fromData[k]}), got ${agentOverrides[k]}; leave it out to use the dataset's`);
     }
   }
-  const agentCfg = omitNeutral(resolveAgentConfig(o.method, agentOverrides) as unknown as Record<string, unknown>); // runs of kit 0.1.0 keep resuming
+  const agentCfg = omitNeutral(resolveMethodConfig(o.method, agentOverrides)); // runs of kit 0.1.0 keep resuming
   const simSha256 = o.backend === 'sim' ? simulatorSha256(o.sim!) : null;
   await initBackend();
   const { trainer: tcfg, env: envCfg, divergence: dcfg } = pre;
@@ -216,7 +220,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
     backend: { kind: o.backend, simSha256 },
     tfBackend: backendInfo().backend,
   };
-  const identitySha256 = sha256(canonicalJson(identity));
+  const identitySha256 = sha256Hex(canonicalJson(identity));
   // budget in whole session batches (as Trainer.budgetEpisodes)
   const target = tcfg.steps > 0 ? Math.ceil(tcfg.steps / envCfg.T) : Math.ceil(tcfg.sessions / envCfg.batchSize);
   const budget = { episodes: target, steps: target * envCfg.T, sessions: target * envCfg.batchSize };
@@ -232,6 +236,8 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
       log(`--fresh: emptied ${out}`);
     }
     const runFile = path.join(out, 'run.json');
+    const writeRunJson = (): void =>
+      writeJsonAtomic(runFile, { identity, identitySha256, data: path.resolve(o.data), sim: o.sim ? path.resolve(o.sim) : null, command: o.command ?? null, createdAt: new Date().toISOString() });
     if (fs.existsSync(runFile)) {
       let saved: { identity?: RunIdentity } | null = null;
       try {
@@ -239,12 +245,15 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
       } catch (e) {
         throw new InputError(runFile, 0, `not valid JSON (${(e as Error).message}); remove the folder or pass --fresh`);
       }
-      if (!saved?.identity || canonicalJson(saved.identity) !== canonicalJson(identity)) {
+      const other = !saved?.identity || canonicalJson(saved.identity) !== canonicalJson(identity);
+      if (other && o.replaceOtherRun) {
+        log(`${out} held another run (${identityDiff(saved?.identity, identity)}): emptied`);
+        for (const f of fs.readdirSync(out)) if (!f.startsWith('.hrlmg-lock')) fs.rmSync(path.join(out, f), { recursive: true, force: true });
+        writeRunJson();
+      } else if (other) {
         throw new UsageError(`${out} holds another run (${identityDiff(saved?.identity, identity)}); use another --out, --per-run, or --fresh to discard it`);
       }
-    } else {
-      writeJsonAtomic(runFile, { identity, identitySha256, data: path.resolve(o.data), sim: o.sim ? path.resolve(o.sim) : null, command: o.command ?? null, createdAt: new Date().toISOString() });
-    }
+    } else writeRunJson();
     const store = new CheckpointStore(path.join(out, 'checkpoints'), o.keepCheckpoints ?? 2);
     const removed = store.removeTemp();
     if (removed) log(`removed ${removed} unfinished checkpoint write(s) of an interrupted run`);
@@ -263,7 +272,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
 
     // 4. data, user model, agent, trainer
     log(`loading ${o.data}...`);
-    const ds = loadDataset(o.data);
+    const ds = o.dataset ?? loadDataset(o.data);
     // the loader checks structure, not values: non-finite embeddings would only show up as a
     // "diverged" network much later
     const badEmb = firstNonFinite(ds.embeddings);
@@ -273,15 +282,21 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
     }
     let backend: UserBackend;
     if (o.backend === 'sim') {
-      sim = await Simulator.load(o.sim!);
-      backend = new SimulatorBackend(sim);
+      if (o.simulator) backend = new SimulatorBackend(o.simulator);
+      else {
+        sim = await Simulator.load(o.sim!);
+        backend = new SimulatorBackend(sim);
+      }
     } else {
-      backend = new TrueModelBackend(worldOf(ds, o.data), ds);
+      backend = new TrueModelBackend(
+        worldOfDataset(ds, () => new UsageError(`--backend truth needs a dataset generated from the default world (hrlmg generate); ${o.data} has source '${ds.manifest.source}' (use --backend sim --sim DIR)`)),
+        ds,
+      );
     }
     // the agent's stream as in lib/experiments (a run here equals a pipeline job of the same config)
     agent = createAgent(o.method, ds.embeddings, agentCfg, new Rng(tcfg.seed).fork(`agent/${o.method}`));
     const guard = new DivergenceGuard(agent, dcfg);
-    const trainer = new Trainer(agent, trainEnvFactory(ds, backend, envCfg), tcfg, guard.hooks());
+    const trainer = new Trainer(agent, trainEnvFactory(ds, backend, envCfg), tcfg, { ...guard.hooks(), onLog: o.onLog });
     if (trainer.budgetEpisodes !== target) throw new Error(`runTraining: budget ${trainer.budgetEpisodes} != ${target} batches`);
 
     const latest = await store.restoreLatest(trainer, log);
@@ -298,7 +313,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
         trainer.runEpisode(bar ?? undefined);
         if (tcfg.checkpointEvery > 0 && trainer.episodes % tcfg.checkpointEvery === 0) await store.save(trainer);
       }
-      if (!store.has(trainer.episodes)) await store.save(trainer);
+      if (!o.dropCheckpoints && !store.has(trainer.episodes)) await store.save(trainer);
     } catch (e) {
       if (e instanceof DivergenceError) throw recordDivergence(out, e, store.latest(), trainer.episodes);
       throw e;
@@ -308,7 +323,8 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
 
     // 5. results, each atomic; result.json last marks the run complete
     await agent.save(path.join(out, 'agent'));
-    saveTrainLog(path.join(out, 'train-log.json'), trainer.result());
+    if (o.logHeader) writeJsonAtomic(path.join(out, 'train-log.json'), { ...o.logHeader, meta: runMeta(), ...trainer.result() });
+    else saveTrainLog(path.join(out, 'train-log.json'), trainer.result());
     const entries = trainer.entries;
     const result: TrainRunResult = {
       format: RESULT_FORMAT,
@@ -322,6 +338,7 @@ export async function runTraining(o: TrainRunOptions): Promise<TrainRunOutcome> 
       entries,
     };
     writeJsonAtomic(resultFile, result);
+    if (o.dropCheckpoints) fs.rmSync(path.join(out, 'checkpoints'), { recursive: true, force: true });
     return { out, status: latest ? 'resumed' : 'trained', resumedFrom: latest?.episodes ?? null, result, seconds };
   } finally {
     agent?.dispose();

@@ -29,3 +29,4 @@ export { generateWorld, generateLog } from './generateWorld';
 export type { GenerateOptions } from './generateWorld';
 export { rolloutPolicy, PAPER_REWARDS } from './rollout';
 export type { Rewards, RolloutResult } from './rollout';
+export { worldOfDataset, isWorldDataset } from './worldOfDataset';
