@@ -1,7 +1,7 @@
 /**
  * Speed of ONE full Algorithm-2 parameter update (high-level DdpgCore.update with K=2 + low-level
  * DdpgCore.update with K=1; E=50, N=10, H=64) at each --batch, and of the acting step, against the
- * PyTorch peer (/work/shared/bench/peer_torch.py, torch CPU, 1 thread), ALTERNATING ours and the
+ * PyTorch peer (../shared/bench/peer_torch.py beside the repository, or $HRLMG_PEER_TORCH; torch CPU, 1 thread), ALTERNATING ours and the
  * peer for --rounds rounds in one run (the machine is shared and noisy: compare within a round).
  *
  * Acting step (batch 64): LActor forward + cosine argmax over 500 candidates per user (JS), our
@@ -32,8 +32,11 @@ import * as tf from '@tensorflow/tfjs';
 import { E, H, ITEMS, M, N, randomHistories, randomMinibatch } from './updateWorkload';
 
 const CANDS = 500, ACT_BATCH = 64;
-const PEER = '/work/shared/bench/peer_torch.py';
-const PY = '/usr/bin/python3';
+// The peer lives in the shared folder beside the repository (../shared/bench from the repo root; this
+// file runs as dist/bench/update.js), or wherever HRLMG_PEER_TORCH points.
+const PEER = process.env.HRLMG_PEER_TORCH ?? path.resolve(__dirname, '..', '..', '..', 'shared', 'bench', 'peer_torch.py');
+// Debian's python3 (where python3-torch installs) before whatever python3 is first on PATH.
+const PY = process.env.HRLMG_PYTHON ?? (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
 function args(name: string): string[] | null {
   const i = process.argv.indexOf(`--${name}`);

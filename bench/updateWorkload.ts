@@ -1,6 +1,6 @@
 /**
  * The workload of one Algorithm-2 update as update.ts and profile.ts time it, set up like the PyTorch
- * peer (/work/shared/bench/peer_torch.py): E = 50, N = 10, H = 64, M = 2 goals, a 10,000-item table,
+ * peer (../shared/bench/peer_torch.py beside the repository): E = 50, N = 10, H = 64, M = 2 goals, a 10,000-item table,
  * full random histories, actions U(-1, 1), rewards U(0, 1).
  */
 import type { DdpgBatch } from '../lib/agents/ddpgCore';
