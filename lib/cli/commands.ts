@@ -4,7 +4,9 @@
  */
 import { Command } from './command';
 import { fitSimulatorCommand } from './fitSimulator';
+import { evaluateCommand } from './evaluate';
 import { generateCommand } from './generate';
+import { oraclesCommand } from './oracles';
 import { prepareCommand } from './prepare';
 import { reproduceCommand } from './reproduce';
 import { statsCommand } from './stats';
@@ -12,7 +14,9 @@ import { trainCommand } from './train';
 
 export const COMMANDS: Record<string, Command> = {
   'fit-simulator': fitSimulatorCommand,
+  evaluate: evaluateCommand,
   generate: generateCommand,
+  oracles: oraclesCommand,
   prepare: prepareCommand,
   reproduce: reproduceCommand,
   stats: statsCommand,

@@ -18,3 +18,23 @@ export {
 } from './offlineTest';
 export { evaluate, evaluateSpec, resolveEvaluateConfig, type EvaluateConfig, type EvaluateExtras, type EvaluationRecord } from './evaluate';
 export { GreedyOraclePolicy, ORACLE_KINDS, oracleWeights, headroomCaptured, type OracleKind } from './oracles';
+export { LoggingReferencePolicy } from './loggingReferencePolicy';
+export {
+  REFERENCES,
+  HEADROOM_FLOOR,
+  HEADROOM_ORACLE,
+  HEADROOM_DEFINITION,
+  referenceDef,
+  referencesFor,
+  hasTruth,
+  makeReference,
+  evaluateReferences,
+  onlineReferences,
+  headroomOf,
+  type ReferenceDef,
+  type ReferenceContext,
+  type ReferenceEvaluation,
+  type Headroom,
+  type OnlineReference,
+  type OnlineReferenceOptions,
+} from './references';

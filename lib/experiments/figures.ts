@@ -13,6 +13,7 @@ import type { Figure } from '../plots/figure';
 import type { EstimateLike } from '../plots/estimate';
 import { trainingCurves, curveFromRuns, type RunPoints } from '../plots/trainingCurves';
 import { offlineBars, onlineBars } from '../plots/bars';
+import { HEADROOM_FLOOR, HEADROOM_ORACLE } from '../eval/references';
 import { sensitivity } from '../plots/sensitivity';
 import { fidelityCalibration, fidelityConfusion } from '../plots/fidelity';
 import { writeFigureHtml } from '../plots/html';
@@ -94,18 +95,31 @@ export function buildFigures(res: ReproduceResults): NamedFigure[] {
     }
     if (ev.online.length) {
       const sessions: Record<string, Record<string, EstimateLike[]>> = {};
+      // Figure 8's reference bars: the floor (random) and the headroom oracle (greedy-reward)
+      const refIds = [HEADROOM_FLOOR, HEADROOM_ORACLE].filter((id) => (ev.references ?? []).some((r) => r.reference === id));
+      const refLabels = refIds.map((id) => (ev.references ?? []).find((r) => r.reference === id)!.label);
       for (const model of modelsIn(ev.online)) {
         for (const length of ['long', 'short'] as const) {
           const T = ev.online.find((r) => r.length === length)?.T;
           const row: Record<string, EstimateLike[]> = {};
-          for (const m of ['reward', 'clicks', 'orders']) row[m] = present.map((v) => estimate(statsOf(ev.online, { variant: v, backend: model, length }, m)));
+          for (const m of ['reward', 'clicks', 'orders'] as const) {
+            // reference bars: one run each, error bar = 95% CI over its test sessions (null where it cannot run)
+            const refs = refIds.map((id): EstimateLike => {
+              const r = (ev.references ?? []).find((x) => x.reference === id && x.backend === model && x.length === length);
+              return r ? { mean: r[m], err: r[`${m}HalfWidth`] } : null;
+            });
+            row[m] = [...present.map((v) => estimate(statsOf(ev.online, { variant: v, backend: model, length }, m))), ...refs];
+          }
           sessions[lengthLabel(length, T, model)] = row;
         }
       }
+      const title = refIds.length
+        ? 'Online test (paper Figure 8): per session; mean ± 95% CI over seeds; grey hatched = reference policies (CI over sessions)'
+        : 'Online test (paper Figure 8): per session; mean ± 95% CI over seeds';
       out.push({
         name: 'fig8-online',
         title: 'Figure 8: online test',
-        figure: onlineBars({ methods: labels, sessions }, { title: 'Online test (paper Figure 8): per session; mean ± 95% CI over seeds', width: 1100 }),
+        figure: onlineBars({ methods: [...labels, ...refLabels], references: refLabels, sessions }, { title, width: 1100 }),
       });
     }
   }

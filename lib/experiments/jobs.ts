@@ -20,6 +20,7 @@ import { SimulatorBackend } from '../sim/simulatorBackend';
 import { TrueModelBackend } from '../sim/trueModelBackend';
 import { loadAgent } from '../agents/factory';
 import { evaluate, type EvaluateConfig } from '../eval/evaluate';
+import { evaluateReferences } from '../eval/references';
 import { UsageError } from '../util/errors';
 import { writeStageRecord } from './stageCache';
 
@@ -75,7 +76,21 @@ export interface OfflineJob extends JobStamp, DataRef {
   file: string;
 }
 
-export type Job = TrainJob | OnlineJob | OfflineJob;
+/**
+ * A reference policy (lib/eval/references.ts: random, logging policy, greedy oracles) through the
+ * same online tests as the agents: same evaluate config, test env, user model. No agent involved.
+ */
+export interface ReferenceJob extends JobStamp, DataRef, SimRef {
+  kind: 'reference';
+  /** Reference id (REFERENCES). */
+  reference: string;
+  backend: 'simulator' | 'truth';
+  evaluate: EvaluateConfig;
+  env: Record<string, unknown>;
+  file: string;
+}
+
+export type Job = TrainJob | OnlineJob | OfflineJob | ReferenceJob;
 
 export interface JobResult {
   id: string;
@@ -163,6 +178,10 @@ export async function executeJob(job: Job, ctx: JobContext, progress: (units: nu
       info = await runTest(job, ctx);
       progress(1);
       break;
+    case 'reference':
+      info = await runReference(job, ctx);
+      progress(1);
+      break;
     default:
       throw new UsageError(`unknown job kind ${(job as { kind: string }).kind}`);
   }
@@ -211,6 +230,19 @@ async function runTrain(job: TrainJob, ctx: JobContext, progress: (units: number
     info: { meta: res.meta, trainSeconds: res.seconds, stepsPerSecond: res.stepsPerSecond, updates: r.result.updates },
   });
   return { trainSeconds: res.seconds, stepsPerSecond: res.stepsPerSecond, steps: r.result.entries.at(-1)?.step ?? 0 };
+}
+
+async function runReference(job: ReferenceJob, ctx: JobContext): Promise<Record<string, unknown>> {
+  const t0 = Date.now();
+  const ds = ctx.dataset(job);
+  const backend = job.backend === 'simulator' ? new SimulatorBackend(await ctx.simulator(job)) : new TrueModelBackend(ctx.world(job), ds);
+  const [ref] = await evaluateReferences([job.reference], ds, backend, job.evaluate, { env: job.env });
+  writeJsonAtomic(job.file, { reference: job.reference, label: ref.label, hash: job.hash, ...ref.record });
+  writeStageRecord(stageFileOf(job.file), {
+    stage: job.id, hash: job.hash, config: job.config, inputs: job.inputs, outputs: [path.basename(job.file)], seconds: (Date.now() - t0) / 1000,
+    info: { evalSeconds: ref.record.seconds },
+  });
+  return { evalSeconds: ref.record.seconds };
 }
 
 async function runTest(job: OnlineJob | OfflineJob, ctx: JobContext): Promise<Record<string, unknown>> {

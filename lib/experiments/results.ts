@@ -13,6 +13,7 @@ import type { TrainLogEntry } from '../agents/trainLog';
 import type { EvaluationRecord } from '../eval/evaluate';
 import type { FidelityReport } from '../sim/fidelity';
 import { seedStats, type SeedStats } from './seedStats';
+import type { ReferenceRow } from './references';
 
 /** Which trained agent a row belongs to. */
 export interface RunInfo {
@@ -70,6 +71,8 @@ export interface OnlineRow extends RunInfo {
   clicks: number;
   clicksOnly: number;
   orders: number;
+  /** Headroom captured against the ground truth (references.ts); null against the simulator. */
+  h?: number | null;
 }
 
 export interface OfflineRow extends RunInfo {
@@ -132,6 +135,8 @@ export interface EvaluateResults extends StageResultHeader {
   offline: OfflineRow[];
   onlineSummary: AggRow[];
   offlineSummary: AggRow[];
+  /** The reference policies' online rows (absent in results written before they existed). */
+  references?: ReferenceRow[];
 }
 
 export interface SweepResults extends StageResultHeader {

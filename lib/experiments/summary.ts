@@ -109,6 +109,13 @@ function cell(s: SeedStats): string {
   return s.n ? `${formatStats(s)} (n=${s.n})` : 'n/a';
 }
 
+/** A reference policy's value: mean ± per-session 95% CI half-width (one run). */
+function referenceCell(mean: number, halfWidth: number, sessions: number): string {
+  if (!Number.isFinite(mean)) return 'n/a';
+  const d = Math.abs(mean) >= 100 ? 1 : Math.abs(mean) >= 10 ? 2 : Math.abs(mean) >= 1 ? 3 : 4;
+  return `${mean.toFixed(d)} ± ${Number.isFinite(halfWidth) ? halfWidth.toFixed(d) : 'n/a'} (${sessions} sessions)`;
+}
+
 export interface StageTime {
   stage: string;
   status: string;
@@ -180,11 +187,26 @@ export function renderSummary(res: ReproduceResults, ctx: SummaryContext): strin
         const any = ev.online.find((r) => r.backend === model && r.length === length);
         if (!any) continue;
         L.push(`### ${length} sessions (T = ${any.T}), ${USER_MODEL_NAMES[model]}, ${any.sessions} test sessions per run`, '');
+        const withH = model === 'truth';
         const rows = mainComparison(res).filter((m) => ev.online.some((r) => r.variant === m.v)).map((m) => [
           m.label,
-          ...['reward', 'clicks', 'orders'].map((k) => cell(statsOf(ev.online, { variant: m.v, backend: model, length }, k))),
+          ...['reward', 'clicks', 'orders', ...(withH ? ['h'] : [])].map((k) => cell(statsOf(ev.online, { variant: m.v, backend: model, length }, k))),
         ]);
-        L.push(mdTable(['method', 'total reward', 'clicks (incl. orders)', 'orders'], rows), '');
+        const refs = (ev.references ?? []).filter((r) => r.backend === model && r.length === length);
+        for (const r of refs) {
+          const ref = (k: 'reward' | 'clicks' | 'orders'): string => referenceCell(r[k], r[`${k}HalfWidth`], r.sessions);
+          rows.push([`${r.label} (reference)`, ref('reward'), ref('clicks'), ref('orders'), ...(withH ? [r.h === null ? 'n/a' : r.h.toFixed(3)] : [])]);
+        }
+        L.push(mdTable(['method', 'total reward', 'clicks (incl. orders)', 'orders', ...(withH ? ['h (headroom captured)'] : [])], rows), '');
+        if (refs.length) {
+          L.push(
+            'Reference rows: one deterministic run on the same test sessions (users, pools, feedback draws) as every method; ± is the 95% CI half-width over sessions, not over seeds.' +
+              (withH
+                ? ' h = (method − random) / (greedy oracle on the true expected reward − random): 0 = random, 1 = the one-step greedy oracle (docs/deviations.md).'
+                : ' h is not given against the learned simulator: the oracle reads the true user model, and rewards under the simulator are on another scale.'),
+            '',
+          );
+        }
       }
     }
   }
@@ -203,11 +225,12 @@ export function renderSummary(res: ReproduceResults, ctx: SummaryContext): strin
         const sym = param === 'alpha' ? 'α' : 'M';
         L.push(`## ${fig}: sensitivity of ${sym}, ${length} sessions (T = ${rows[0].T}), ${USER_MODEL_NAMES[model]}`, '');
         const xs = [...new Set(rows.map((r) => r.x))].sort((a, b) => a - b);
+        const withH = model === 'truth' && rows.some((r) => typeof r.h === 'number');
         const body = xs.map((x) => [
           `${sym} = ${x}${param === 'M' && x === 1 ? ' (HRL)' : ''}`,
-          ...['reward', 'clicks', 'orders'].map((k) => cell(statsOf(rows, { x }, k))),
+          ...['reward', 'clicks', 'orders', ...(withH ? ['h'] : [])].map((k) => cell(statsOf(rows, { x }, k))),
         ]);
-        L.push(mdTable([sym, 'total reward', 'clicks (incl. orders)', 'orders'], body), '');
+        L.push(mdTable([sym, 'total reward', 'clicks (incl. orders)', 'orders', ...(withH ? ['h (headroom captured)'] : [])], body), '');
       }
     }
   }

@@ -67,9 +67,18 @@ export function offlineBars(input: OfflineBarsInput, o: { title?: string; yTitle
 
 export interface PanelBarsInput {
   methods: string[];
+  /**
+   * Names in `methods` that are reference policies (random, oracles...): drawn as light grey bars
+   * with a hatch pattern and a dark outline, so they read as yardsticks rather than competitors.
+   */
+  references?: string[];
   /** Row label (e.g. 'long sessions (300 items)') -> metric label -> one estimate per method. */
   sessions: Record<string, Record<string, EstimateLike[]>>;
 }
+
+/** Reference bars (PanelBarsInput.references): fill and outline / hatch colour. */
+export const REFERENCE_FILL = '#e0e0e0';
+export const REFERENCE_LINE = '#555555';
 
 /**
  * Paper Figure 8: one panel per (session length, metric), rows = session lengths, columns =
@@ -88,6 +97,13 @@ export function onlineBars(input: PanelBarsInput, o: { title?: string; height?: 
     }
   }
   const g = grid(rows.length, metricNames.length, { titles, yTitles, hGap: 0.09 });
+  const refs = new Set(input.references ?? []);
+  for (const r of refs) if (!input.methods.includes(r)) throw new UsageError(`onlineBars: reference '${r}' is not one of the methods (${input.methods.join(', ')})`);
+  const isRef = input.methods.map((name) => refs.has(name));
+  const marker = {
+    color: input.methods.map((name, i) => (isRef[i] ? REFERENCE_FILL : colorFor(name, i))),
+    ...(refs.size ? { pattern: { shape: isRef.map((r) => (r ? '/' : '')), fgcolor: REFERENCE_LINE, size: 6 }, line: { color: REFERENCE_LINE, width: isRef.map((r) => (r ? 1.5 : 0)) } } : {}),
+  };
   const data: Trace[] = [];
   rows.forEach((r, ri) => {
     metricNames.forEach((m, ci) => {
@@ -100,7 +116,7 @@ export function onlineBars(input: PanelBarsInput, o: { title?: string; height?: 
         x: input.methods,
         y: es.map((e) => yValue(e.mean)),
         error_y: errorBars(es),
-        marker: { color: input.methods.map((name, i) => colorFor(name, i)) },
+        marker,
         showlegend: false,
         hovertemplate: `%{x}<br>${m}: %{y:.3f}<extra></extra>`,
         ...g.ref(ri, ci),

@@ -12,6 +12,7 @@ import type { TrainJob } from '../jobs';
 import { sweepPlans } from '../reproduceConfig';
 import { aggregate, onlineRows, type SweepRow } from '../results';
 import { stageHash } from '../stageCache';
+import { attachHeadroom, referenceJobsOf, referenceRows } from '../references';
 import { readJson, statusOf } from './context';
 import type { Stage } from './stage';
 
@@ -44,7 +45,8 @@ export const sweepStage: Stage = {
             for (const r of onlineRows(ctx.runInfo(p.v, p.s), m, readJson<EvaluationRecord>(ctx.onlineJob(p.job, m).file))) rows.push({ param: p.param, x: p.x, ...r });
           }
         }
-        const summary = aggregate(rows, ['param', 'x', 'backend', 'length'], ['reward', 'clicks', 'clicksOnly', 'orders']);
+        attachHeadroom(rows, referenceRows(referenceJobsOf(ctx), readJson<EvaluationRecord>));
+        const summary = aggregate(rows, ['param', 'x', 'backend', 'length'], ['reward', 'clicks', 'clicksOnly', 'orders', 'h']);
         writeJsonAtomic(ctx.resultFile('sweep.json'), {
           ...ctx.header('sweep', hash, { sweeps: sweeps.map((sp) => ({ param: sp.param, points: sp.points.map((p) => ({ x: p.x, variant: p.variant })) })), userModels: models, seeds }),
           rows,
