@@ -18,6 +18,7 @@ import {
   offlineBars,
   offlineInput,
   onlineBars,
+  REFERENCE_FILL,
   onlineInput,
   PAPER_TABLE1,
   plotlyVersion,
@@ -166,6 +167,23 @@ test('onlineBars (Figure 8): a panel per (session length, metric), methods on x'
   assert.deepEqual(input.methods, ['hrl', 'hrlmg']);
   assert.deepEqual(byName(onlineBars(input), 'short (50): orders').y, [3, 4]);
   assert.throws(() => onlineInput({ a: [r('x', 1)], b: [] }), /'b' has 0 results, expected 1/);
+});
+
+test('onlineBars: reference bars (random, oracle) are grey and hatched, a missing one is an empty slot', () => {
+  const methods = ['DNN', 'HRL-MG', 'random', 'oracle'];
+  const fig = onlineBars({ methods, references: ['random', 'oracle'], sessions: { long: { reward: [3, 4, { mean: 2, err: 0.1 }, null] } } });
+  const t = byName(fig, 'long: reward');
+  assert.deepEqual(t.y, [3, 4, 2, null]);
+  const m = t.marker as { color: string[]; pattern: { shape: string[] }; line: { width: number[] } };
+  assert.equal(m.color[2], REFERENCE_FILL);
+  assert.equal(m.color[3], REFERENCE_FILL);
+  assert.notEqual(m.color[0], REFERENCE_FILL);
+  assert.deepEqual(m.pattern.shape, ['', '', '/', '/']);
+  assert.deepEqual(m.line.width, [0, 0, 1.5, 1.5]);
+  // without references the markers are the plain method colours (unchanged figure)
+  const plain = byName(onlineBars({ methods: ['DNN'], sessions: { long: { reward: [1] } } }), 'long: reward').marker as Record<string, unknown>;
+  assert.deepEqual(Object.keys(plain), ['color']);
+  assert.throws(() => onlineBars({ methods: ['DNN'], references: ['random'], sessions: { long: { reward: [1] } } }), /reference 'random' is not one of the methods/);
 });
 
 test('sensitivity (Figures 9-12): metric vs the parameter with error bars', () => {

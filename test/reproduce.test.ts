@@ -35,7 +35,7 @@ const RESULT_FILES: Record<string, string[]> = {
   data: ['data.json', 'data.csv'],
   simulator: ['simulator.json', 'simulator.csv'],
   train: ['train.json', 'train.csv', 'train-curves.csv'],
-  evaluate: ['evaluate.json', 'evaluate-online.csv', 'evaluate-offline.csv', 'evaluate-summary.csv'],
+  evaluate: ['evaluate.json', 'evaluate-online.csv', 'evaluate-offline.csv', 'evaluate-summary.csv', 'evaluate-references.csv'],
   sweep: ['sweep.json', 'sweep.csv', 'sweep-summary.csv'],
   figures: ['figures.json', 'figures.csv'],
   summary: ['summary.json', 'summary.csv'],
@@ -72,6 +72,25 @@ test('reproduce --quick: the whole pipeline, its results, then a fully cached re
   assert.equal(online.length, 8 * 2 * 2, 'runs x {simulator, truth} x {short, long}');
   assert.deepEqual([...new Set(online.map((r) => r.backend))].sort(), ['simulator', 'truth']);
   for (const r of online) assert.ok(Number.isFinite(Number(r.reward)) && Number(r.reward) >= 0, `reward ${r.reward}`);
+  // headroom captured: finite against the truth, empty against the simulator
+  for (const r of online) assert.ok(r.backend === 'truth' ? Number.isFinite(Number(r.h)) && r.h !== '' : r.h === '', `${r.backend} h '${r.h}'`);
+  const refs = parseCsv(fs.readFileSync(path.join(out, 'results', 'evaluate-references.csv'), 'utf8'));
+  assert.deepEqual(
+    refs.map((r) => `${r.backend}/${r.reference}/${r.length}`).sort(),
+    ['simulator/random', 'truth/greedy-click', 'truth/greedy-reward', 'truth/logging', 'truth/random'].flatMap((k) => [`${k}/long`, `${k}/short`]).sort(),
+  );
+  for (const r of refs) {
+    assert.equal(Number(r.sessions), 16, 'same sessions as the agents (quick: 16)');
+    if (r.backend === 'simulator') assert.equal(r.h, '');
+    else if (r.reference === 'random') assert.equal(Number(r.h), 0);
+    else if (r.reference === 'greedy-reward') assert.equal(Number(r.h), 1);
+    else assert.ok(Number.isFinite(Number(r.h)));
+  }
+  const rnd = (len: string) => Number(refs.find((r) => r.backend === 'truth' && r.reference === 'random' && r.length === len)!.reward);
+  const orc = (len: string) => Number(refs.find((r) => r.backend === 'truth' && r.reference === 'greedy-reward' && r.length === len)!.reward);
+  for (const r of online.filter((x) => x.backend === 'truth')) {
+    assert.ok(Math.abs(Number(r.h) - (Number(r.reward) - rnd(r.length)) / (orc(r.length) - rnd(r.length))) < 1e-9, `h of ${r.run} ${r.length}`);
+  }
   const offline = parseCsv(fs.readFileSync(path.join(out, 'results', 'evaluate-offline.csv'), 'utf8'));
   assert.equal(offline.length, 8);
   for (const r of offline) for (const k of ['map', 'ndcg@20', 'ndcg@40']) assert.ok(Number(r[k]) > 0 && Number(r[k]) <= 1, `${k} ${r[k]}`);
@@ -97,6 +116,12 @@ test('reproduce --quick: the whole pipeline, its results, then a fully cached re
   // every inconclusive line says where the intervals overlap (or why there is none)
   for (const l of claimLines.filter((x) => x.includes('**inconclusive**'))) assert.match(l, /overlap|fewer than 2 seeds/, l);
   assert.match(md, /± \d/);
+  assert.match(md, /\| method \| total reward \| clicks \(incl\. orders\) \| orders \| h \(headroom captured\) \|/);
+  assert.match(md, /^\| greedy oracle, true E\[reward\] \(reference\) \| .* \| 1\.000 \|$/m);
+  assert.match(md, /^\| random \(reference\) \| .* \| 0\.000 \|$/m);
+  assert.match(md, /h is not given against the learned simulator/);
+  const fig8 = fs.readFileSync(path.join(out, 'figures', 'fig8-online.html'), 'utf8');
+  assert.ok(fig8.includes('greedy oracle, true E[reward]') && fig8.includes('"pattern"'), 'Figure 8 draws the reference bars');
   const claims = parseCsv(fs.readFileSync(path.join(out, 'results', 'summary.csv'), 'utf8'));
   assert.equal(claims.length, claimLines.length);
 
