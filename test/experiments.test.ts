@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { seedStats, formatStats } from '../lib/experiments/seedStats';
-import { judgeGreater, judgePeak, tally } from '../lib/experiments/claims';
+import { judgeGreater, judgePeak, tally, pairedDifference, MIN_SEEDS } from '../lib/experiments/claims';
 import { cachedRecord, stageHash, writeStageRecord } from '../lib/experiments/stageCache';
 import { canonicalJson, configHash } from '../lib/experiments/hash';
 import { QUICK_PRESET, mainVariants, resolvePlan, runId, sweepPlans } from '../lib/experiments/reproduceConfig';
@@ -229,12 +229,14 @@ test('buildClaims / renderSummary on hand-made results: verdicts per claim and a
   const base = { backend: 'simulator', T: 50, sessions: 10, clicks: 5, clicksOnly: 4 };
   const level: Record<string, number> = { dnn: 1, ddpg: 2, hrl: 3, 'hrl-mg': 10 };
   const label: Record<string, string> = { dnn: 'DNN', ddpg: 'DDPG', hrl: 'HRL', 'hrl-mg': 'HRL-MG' };
+  // Baselines move a little differently per seed, so paired differences have spread (claims need it).
+  const jitter = (v: string, seed: number): number => (v === 'hrl-mg' || seed !== 1 ? 0 : 0.01 * level[v]);
   const online = [];
   const offline = [];
   for (const v of Object.keys(level)) {
     for (const seed of [0, 1, 2]) {
       for (const length of ['short', 'long']) {
-        online.push({ ...base, run: `${v}-s${seed}`, variant: v, method: v, label: label[v], seed, length, reward: level[v] + 0.1 * seed, orders: level[v] / 10 + 0.01 * seed });
+        online.push({ ...base, run: `${v}-s${seed}`, variant: v, method: v, label: label[v], seed, length, reward: level[v] + 0.1 * seed + jitter(v, seed), orders: level[v] / 10 + 0.01 * seed + jitter(v, seed) / 10 });
       }
       offline.push({ run: `${v}-s${seed}`, variant: v, method: v, label: label[v], seed, sessions: 5, map: 0.3 + 0.01 * seed, 'ndcg@20': 0.4, 'ndcg@40': 0.5, loggedMap: 0.2, randomMap: 0.1 });
     }
@@ -260,7 +262,7 @@ test('buildClaims / renderSummary on hand-made results: verdicts per claim and a
   assert.equal(byId.get('online-long-simulator-reward-vs-hrl')!.verdict, 'held');
   assert.equal(byId.get('online-short-simulator-orders-vs-dnn')!.verdict, 'held');
   assert.equal(byId.get('offline-map-vs-hrl')!.verdict, 'inconclusive'); // identical per-seed values
-  assert.match(byId.get('offline-map-vs-hrl')!.detail, /overlap on/);
+  assert.match(byId.get('offline-map-vs-hrl')!.detail, /zero spread of the per-seed differences/);
   assert.equal(byId.get('other-online-long-reward-hrl-vs-ddpg')!.verdict, 'held');
   assert.equal(byId.get('sweep-alpha-long-simulator')!.verdict, 'held');
   assert.equal(byId.get('sweep-M-short-simulator')!.verdict, 'did not hold');
@@ -285,4 +287,50 @@ test('a second reproduce on a locked output folder fails fast naming the holder,
     lock.release();
     fs.rmSync(out, { recursive: true, force: true });
   }
+});
+
+test('claims need evidence: paired per-seed differences, at least 3 seeds with spread, effect sizes', () => {
+
+  const by = (v: number[]): Map<number, number> => new Map(v.map((x, i) => [i, x]));
+  assert.equal(MIN_SEEDS, 3);
+  // n = 2 identical seed values: zero-width CIs, evidence of nothing (unpaired and paired).
+  const two = judgeGreater(seedStats([5, 5]), seedStats([1, 1]), ['A', 'B']);
+  assert.equal(two.verdict, 'inconclusive');
+  assert.match(two.detail, /2 seeds for A \(at least 3 needed\)/);
+  assert.equal(judgeGreater(seedStats([5, 5]), seedStats([1, 1]), ['A', 'B'], { a: by([5, 5]), b: by([1, 1]) }).verdict, 'inconclusive');
+  // 3 seeds, zero spread on one side, unpaired: inconclusive (no estimate of the variation).
+  const flat = judgeGreater(seedStats([9, 9, 9]), seedStats([1, 2, 3]), ['A', 'B']);
+  assert.equal(flat.verdict, 'inconclusive');
+  assert.match(flat.detail, /zero spread across the 3 seeds of A/);
+  // Overlapping CIs, but a consistent per-seed gain: paired holds, unpaired is inconclusive.
+  // A = B + 1 + small noise: diffs 1.0, 1.1, 0.9 -> mean 1, sd 0.1, CI 1 +- 4.303*0.1/sqrt(3) = [0.752, 1.248].
+  const b = [10, 14, 18];
+  const a = [11, 15.1, 18.9];
+  const unpaired = judgeGreater(seedStats(a), seedStats(b), ['A', 'B']);
+  assert.equal(unpaired.verdict, 'inconclusive');
+  const paired = judgeGreater(seedStats(a), seedStats(b), ['A', 'B'], { a: by(a), b: by(b) });
+  assert.equal(paired.verdict, 'held');
+  assert.match(paired.detail, /paired over 3 seeds: A - B = 1\.0000? \[0\.7516, 1\.248\], effect \+1\.0000? \(\+7\.1%\), d_z = 10\.00/);
+  assert.ok(paired.effect && paired.effect.paired);
+  assert.ok(Math.abs((paired.effect as { dz: number }).dz - 10) < 1e-9); // mean 1 / sd 0.1
+  assert.ok(Math.abs((paired.effect as { relative: number }).relative - 1 / 14) < 1e-12);
+  // The opposite direction, paired: did not hold.
+  assert.equal(judgeGreater(seedStats(b), seedStats(a), ['B', 'A'], { a: by(b), b: by(a) }).verdict, 'did not hold');
+  // Paired differences that straddle 0: inconclusive, and the effect is still reported.
+  const mixed = judgeGreater(seedStats([11, 13, 18.5]), seedStats(b), ['A', 'B'], { a: by([11, 13, 18.5]), b: by(b) });
+  assert.equal(mixed.verdict, 'inconclusive');
+  assert.match(mixed.detail, /contains 0/);
+  // Identical per-seed differences: zero spread of the differences, inconclusive.
+  const same = judgeGreater(seedStats([11, 15, 19]), seedStats(b), ['A', 'B'], { a: by([11, 15, 19]), b: by(b) });
+  assert.equal(same.verdict, 'inconclusive');
+  assert.match(same.detail, /zero spread of the per-seed differences/);
+  // Non-overlapping CIs with 3 seeds and spread still decide unpaired; only common seeds pair.
+  assert.equal(judgeGreater(seedStats([10, 11, 12]), seedStats([1, 2, 3]), ['A', 'B']).verdict, 'held');
+  const pd = pairedDifference(new Map([[0, 1], [1, 2], [5, NaN], [7, 4]]), new Map([[1, 1], [7, 1], [0, 0]]));
+  assert.deepEqual(pd.seeds, [0, 1, 7]);
+  assert.deepEqual(pd.diffs, [1, 1, 3]);
+  // Sweep points need 3 seeds with spread too.
+  const p = (x: number, v: number[]) => ({ x, stats: seedStats(v) });
+  assert.equal(judgePeak([p(1, [1, 1, 1]), p(2, [10, 11, 12])], (x) => x === 2, 'M').verdict, 'inconclusive');
+  assert.equal(judgePeak([p(1, [1, 2]), p(2, [10, 11])], (x) => x === 2, 'M').verdict, 'inconclusive');
 });

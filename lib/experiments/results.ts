@@ -300,6 +300,20 @@ export function statsOf<R extends object>(rows: ReadonlyArray<R>, where: Partial
   return seedStats(sel.map((r) => Number((r as Record<string, unknown>)[metric] ?? NaN)));
 }
 
+/** Per-seed values of `metric` over the rows matching `where` (seed -> value), for paired claims. */
+export function seedValues<R extends object>(rows: ReadonlyArray<R>, where: Partial<Record<string, unknown>>, metric: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const r of rows) {
+    const o = r as Record<string, unknown>;
+    if (!Object.entries(where).every(([k, v]) => o[k] === v)) continue;
+    const seed = Number(o.seed);
+    if (!Number.isInteger(seed)) continue;
+    if (out.has(seed)) throw new Error(`seedValues: two rows for seed ${seed} matching ${JSON.stringify(where)}`);
+    out.set(seed, Number(o[metric] ?? NaN));
+  }
+  return out;
+}
+
 function readJsonIf<T>(file: string): T | null {
   if (!fs.existsSync(file)) return null;
   return JSON.parse(fs.readFileSync(file, 'utf8')) as T;

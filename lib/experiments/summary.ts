@@ -1,13 +1,13 @@
 /**
  * The claims of the paper checked against a reproduce run, and the Markdown summary (summary.md):
  * a table per figure (mean ± 95% CI half-width over seeds, n seeds), one verdict line per claim
- * (claims.ts: decided from the confidence intervals only), the simulator's fidelity and the wall
+ * (claims.ts: decided from paired per-seed differences, with at least 3 seeds), the simulator's fidelity and the wall
  * time of every stage.
  */
 import { judgeGreater, judgePeak, tally, type Claim } from './claims';
 import { formatStats, type SeedStats } from './seedStats';
 import { USER_MODEL_NAMES } from './figures';
-import { mainComparison, statsOf, type ReproduceResults, type SessionLength, type UserModel } from './results';
+import { mainComparison, seedValues, statsOf, type ReproduceResults, type SessionLength, type UserModel } from './results';
 
 const METRIC_TEXT: Record<string, string> = { reward: 'total reward', orders: 'orders', clicks: 'clicks', map: 'MAP' };
 
@@ -21,8 +21,15 @@ export function buildClaims(res: ReproduceResults): Claim[] {
   const ev = res.evaluate;
   // HRL-MG against every other method of the main comparison, the nearest first (HRL, DDPG, DNN)
   const baselines = mainComparison(res).filter((m) => m.v !== 'hrl-mg').reverse();
-  const push = (id: string, group: string, text: string, source: string, a: SeedStats, b: SeedStats, names: [string, string]): void => {
-    claims.push({ id, group, text, source, ...judgeGreater(a, b, names) });
+  // Paired by training seed: every method is tested on the same sessions (onlineTest's pairing).
+  const push = <R extends object>(
+    id: string, group: string, text: string, source: string,
+    rows: ReadonlyArray<R>, whereA: Record<string, unknown>, whereB: Record<string, unknown>, metric: string, names: [string, string],
+  ): void => {
+    const a = statsOf(rows, whereA, metric);
+    const b = statsOf(rows, whereB, metric);
+    const paired = { a: seedValues(rows, whereA, metric), b: seedValues(rows, whereB, metric) };
+    claims.push({ id, group, text, source, ...judgeGreater(a, b, names, paired) });
   };
   if (ev) {
     const models = (['simulator', 'truth'] as const).filter((m) => ev.online.some((r) => r.backend === m));
@@ -31,10 +38,9 @@ export function buildClaims(res: ReproduceResults): Claim[] {
         const group = `Online test, ${length} sessions (${USER_MODEL_NAMES[model]})`;
         const src = `Fig. 8(${length === 'long' ? 'a' : 'b'})${model === 'truth' ? ' setting against the ground truth, not in the paper' : ''}`;
         for (const metric of ['reward', 'orders']) {
-          const mg = statsOf(ev.online, { variant: 'hrl-mg', backend: model, length }, metric);
           for (const base of baselines) {
-            const b = statsOf(ev.online, { variant: base.v, backend: model, length }, metric);
-            push(`online-${length}-${model}-${metric}-vs-${base.v}`, group, `HRL-MG beats ${base.label} on ${metricText(metric)}`, src, mg, b, ['HRL-MG', base.label]);
+            push(`online-${length}-${model}-${metric}-vs-${base.v}`, group, `HRL-MG beats ${base.label} on ${metricText(metric)}`, src,
+              ev.online, { variant: 'hrl-mg', backend: model, length }, { variant: base.v, backend: model, length }, metric, ['HRL-MG', base.label]);
           }
         }
       }
@@ -42,10 +48,9 @@ export function buildClaims(res: ReproduceResults): Claim[] {
     if (ev.offline.length) {
       const ks = Object.keys(ev.offline[0]).filter((k) => /^ndcg@\d+$/.test(k));
       for (const metric of ['map', ...ks]) {
-        const mg = statsOf(ev.offline, { variant: 'hrl-mg' }, metric);
         for (const base of baselines) {
-          const b = statsOf(ev.offline, { variant: base.v }, metric);
-          push(`offline-${metric}-vs-${base.v}`, 'Offline test (re-ranking logged test sessions)', `HRL-MG beats ${base.label} on ${metricText(metric)}`, 'Fig. 7', mg, b, ['HRL-MG', base.label]);
+          push(`offline-${metric}-vs-${base.v}`, 'Offline test (re-ranking logged test sessions)', `HRL-MG beats ${base.label} on ${metricText(metric)}`, 'Fig. 7',
+            ev.offline, { variant: 'hrl-mg' }, { variant: base.v }, metric, ['HRL-MG', base.label]);
         }
       }
     }
@@ -63,13 +68,12 @@ export function buildClaims(res: ReproduceResults): Claim[] {
           'Other orderings of Section 4.2',
           `${al} beats ${bl} on total reward, online ${length} sessions (simulator)`,
           `Fig. 8(${length === 'long' ? 'a' : 'b'})`,
-          statsOf(ev.online, { variant: a, backend: 'simulator', length }, 'reward'),
-          statsOf(ev.online, { variant: b, backend: 'simulator', length }, 'reward'),
+          ev.online, { variant: a, backend: 'simulator', length }, { variant: b, backend: 'simulator', length }, 'reward',
           [al, bl],
         );
       }
       if (ev.offline.length) {
-        push(`other-offline-map-${a}-vs-${b}`, 'Other orderings of Section 4.2', `${al} beats ${bl} on MAP (offline)`, 'Fig. 7', statsOf(ev.offline, { variant: a }, 'map'), statsOf(ev.offline, { variant: b }, 'map'), [al, bl]);
+        push(`other-offline-map-${a}-vs-${b}`, 'Other orderings of Section 4.2', `${al} beats ${bl} on MAP (offline)`, 'Fig. 7', ev.offline, { variant: a }, { variant: b }, 'map', [al, bl]);
       }
     }
   }
@@ -144,9 +148,11 @@ export function renderSummary(res: ReproduceResults, ctx: SummaryContext): strin
     '',
     'Every number is the mean over training seeds ± the half-width of its 95% confidence interval across seeds ' +
       '(Student t, n-1 degrees of freedom); each seed contributes one value (e.g. its mean over the test sessions). ' +
-      'A claim "A beats B" **held** only if the CIs do not overlap with A above; **did not hold** if they do not overlap ' +
-      'with A below; otherwise it is **inconclusive** (the line says where the CIs overlap). With one seed there is no CI: ' +
-      'inconclusive. A peak claim held only if the best claimed parameter value\'s CI lies above the CIs of all other values.',
+      'A claim "A beats B" is decided on the per-seed differences A - B (paired: every method is tested on the same ' +
+      'sessions): **held** if their 95% CI lies above 0, **did not hold** if below 0, otherwise **inconclusive**; each line ' +
+      'reports the effect (the mean difference, relative to B, and d_z = mean / sd of the differences). Any claim needs at ' +
+      'least 3 seeds with non-zero spread to be decided; with fewer it is inconclusive and says why. A peak claim held only ' +
+      'if the best claimed parameter value\'s CI lies above the CIs of all other values.',
     '',
   );
   L.push('## Claims of the paper', '');
