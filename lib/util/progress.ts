@@ -1,8 +1,26 @@
 /**
- * Progress bar with rate and ETA for long work. On a terminal it redraws one line on stderr;
- * elsewhere (CI logs, Jupyter) it prints a line at most every `intervalMs`. HRLMG_QUIET=1 silences it
- * (the tests set it).
+ * Progress bar with rate and ETA for long work. On a terminal it redraws one line on stderr; in a
+ * Jupyter kernel (tslab) it rewrites one line with carriage returns, which the notebook front ends
+ * collapse into a single updating line (so bars do not spill into the cell's output); elsewhere (CI
+ * logs, pipes) it prints a line at most every `intervalMs`. HRLMG_QUIET=1 silences it (the tests set
+ * it); HRLMG_PROGRESS=tty|jupyter|lines forces a mode.
  */
+
+/** How a bar is drawn: redrawn in place (terminal), carriage-return rewrites (Jupyter), or lines. */
+export type ProgressMode = 'tty' | 'jupyter' | 'lines';
+
+/** The mode for `stream`: HRLMG_PROGRESS if set, else a terminal, a Jupyter kernel, or plain lines. */
+export function progressMode(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv): ProgressMode {
+  const forced = env.HRLMG_PROGRESS;
+  if (forced !== undefined && forced !== '') {
+    if (forced === 'tty' || forced === 'jupyter' || forced === 'lines') return forced;
+    throw new Error(`HRLMG_PROGRESS must be tty, jupyter or lines, got '${forced}'`);
+  }
+  if (stream.isTTY) return 'tty';
+  // Kernels started by Jupyter carry JPY_* variables; tslab's kernel process is named after it.
+  if (env.JPY_PARENT_PID || env.JPY_SESSION_NAME || argv.some((a) => /tslab/.test(a))) return 'jupyter';
+  return 'lines';
+}
 
 export interface ProgressOptions {
   /** Minimum ms between non-TTY lines. */
@@ -18,7 +36,7 @@ export class Progress {
   private readonly t0 = Date.now();
   private lastPrint = 0;
   private readonly quiet: boolean;
-  private readonly tty: boolean;
+  private readonly mode: ProgressMode;
   private readonly stream: NodeJS.WriteStream;
   private finished = false;
 
@@ -29,7 +47,7 @@ export class Progress {
   ) {
     this.stream = opts.stream ?? process.stderr;
     this.quiet = process.env.HRLMG_QUIET === '1';
-    this.tty = Boolean(this.stream.isTTY);
+    this.mode = progressMode(this.stream);
   }
 
   /** Advance by n units. */
@@ -48,7 +66,7 @@ export class Progress {
     if (this.finished) return;
     this.finished = true;
     this.maybePrint(true);
-    if (this.tty && !this.quiet) this.stream.write('\n');
+    if (this.mode !== 'lines' && !this.quiet) this.stream.write('\n');
   }
 
   get elapsedMs(): number {
@@ -58,11 +76,12 @@ export class Progress {
   private maybePrint(force: boolean): void {
     if (this.quiet) return;
     const now = Date.now();
-    const interval = this.tty ? 100 : (this.opts.intervalMs ?? 5000);
+    const interval = this.mode === 'tty' ? 100 : this.mode === 'jupyter' ? 500 : (this.opts.intervalMs ?? 5000);
     if (!force && now - this.lastPrint < interval) return;
     this.lastPrint = now;
     const line = this.render(now);
-    if (this.tty) this.stream.write(`\r${line}\x1b[K`);
+    if (this.mode === 'tty') this.stream.write(`\r${line}\x1b[K`);
+    else if (this.mode === 'jupyter') this.stream.write(`\r${line}`);
     else this.stream.write(line + '\n');
   }
 
