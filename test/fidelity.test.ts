@@ -20,7 +20,7 @@ const WORLD = { trainImpressions: 30_000, testFraction: 1 };
 // are too noisy and the network leans on them (they pay off on the 200k-impression default world).
 // Inverse-frequency class weights (weightPower 1) push the network toward the rare orders.
 // Measured (sim seeds 1/2/3): order AUC 0.606 / 0.641 / 0.625 vs the baseline's 0.553.
-const SIM = { epochs: 3, H: 32, hidden: 32, batchSize: 128, lr: 3e-3, itemRates: false, weightPower: 1, seed: 1 };
+const SIM = { epochs: 3, H: 32, hidden: 32, batchSize: 128, lr: 3e-3, itemRates: false, weightPower: 1, seed: 1, body: 'paper' as const }; // measured with the paper body
 
 const setup = (async () => {
   await initBackend();
@@ -67,12 +67,28 @@ test('report: consistent counts, calibrated means, weighted decision recalls ord
   assert.equal(g.steps, 64 * 20);
   assert.ok(g.simulator.maeClick >= 0 && g.simulator.maeClick < 0.3);
   assert.ok(g.truth.meanPClick > 0.02 && g.truth.meanPClick < 0.4);
+  // AUCs and log-loss on the rollout's sampled feedback: the true model is the ceiling
+  for (const m of [g.truth, g.simulator, g.baseline]) {
+    assert.ok(m.aucClick > 0 && m.aucClick < 1 && m.aucOrder >= 0 && m.aucOrder <= 1 && m.logLoss > 0, JSON.stringify(m));
+  }
+  assert.ok(g.truth.aucClick > 0.55, `true model's rollout click AUC ${g.truth.aucClick}`);
+  assert.ok(g.truth.logLoss < g.baseline.logLoss, `true log-loss ${g.truth.logLoss} vs baseline ${g.baseline.logLoss}`);
+  assert.ok(Number.isFinite(g.simulator.corrClick) && Number.isFinite(g.baseline.corrOrder));
+  // the Bayes ceiling on the test day: the regenerated day's true probabilities on the kept rows
+  const by = report.bayes!;
+  assert.ok(by.rows > 0.8 * by.datasetRows && by.rows <= 1.2 * by.datasetRows, `${by.rows} regenerated rows vs ${by.datasetRows} in the dataset`);
+  assert.equal(by.datasetRows, n);
+  assert.ok(by.aucClick > 0.55 && by.aucClick < 1, `Bayes click AUC ${by.aucClick}`);
+  assert.ok(by.aucClick > report.baseline.aucClick, `Bayes click AUC ${by.aucClick} vs baseline ${report.baseline.aucClick}`);
+  assert.ok(by.logLoss < report.baseline.logLoss, `Bayes log-loss ${by.logLoss} vs baseline ${report.baseline.logLoss}`);
+  assert.ok(Math.abs(by.meanPClick - report.dataset.clickRate) < 0.02, `Bayes mean P(click) ${by.meanPClick} vs observed ${report.dataset.clickRate}`);
+  console.log(`Bayes ceiling: ${by.rows} rows (dataset ${by.datasetRows}), AUC click ${by.aucClick.toFixed(4)} order ${by.aucOrder.toFixed(4)}; simulator ${report.simulator.aucClick.toFixed(4)} / ${report.simulator.aucOrder.toFixed(4)}`);
 });
 
 test('text table and atomic JSON', async () => {
   const { report } = await setup;
   const txt = formatFidelityTable(report);
-  for (const s of ['overall precision', 'AUC order', 'Calibration of P(order)', 'Confusion', 'Gap to the ground-truth']) assert.ok(txt.includes(s), s);
+  for (const s of ['overall precision', 'AUC order', 'Calibration of P(order)', 'Confusion', 'Gap to the ground-truth', 'Bayes ceiling']) assert.ok(txt.includes(s), s);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrlmg-fid-'));
   try {
     const files = writeFidelityReport(path.join(dir, 'fidelity'), report);

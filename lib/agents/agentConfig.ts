@@ -13,6 +13,7 @@
  */
 import { bool, ConfigOf, int, num, oneOf, resolveConfig, type FieldSpec, type Spec } from '../util/config';
 import { Q_OUTPUTS, type QOutput } from '../nn/qOutput';
+import { STATE_ITEM_BODIES, type StateItemBody } from '../nn/stateItemNet';
 import { goalScheduleProblem } from './goalSchedule';
 import { ConfigError } from '../util/errors';
 
@@ -87,7 +88,10 @@ export type DdpgAgentConfig = ConfigOf<typeof ddpgAgentSpec>;
 export const dnnSpec = {
   ...commonSpec,
   hidden: int(64, 'size of the dense layer after the encoder (as LCritic Eq. 10)', { min: 1 }),
+  body: addedAfter010(oneOf<StateItemBody>('paper', STATE_ITEM_BODIES, "state x item layer of the reward network: 'paper' (additive ReLU layer as LCritic) or 'interact' (adds item-history dot products and a state-item bilinear term, docs/deviations.md)"), 'paper'),
+  rank: addedAfter010(int(16, "body 'interact': size K of the learned item metric P", { min: 1 }), 16),
   lr: num(1e-3, 'Adam learning rate of the reward regression', { gt: 0 }),
+  embeddingScale: addedAfter010(num(1, "multiply the item table by this in the reward network's inputs (1 = as given; 0 = auto: scale to a per-component RMS of 1, as the simulator does)", { min: 0 }), 1),
   epsilon: num(0.2, 'start probability of a uniformly random remaining candidate (training only; the DNN has no other exploration)', { min: 0, max: 1 }),
   epsilonEnd: num(0.02, 'end value of epsilon after exploreDecay transitions', { min: 0, max: 1 }),
 };

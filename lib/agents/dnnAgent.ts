@@ -9,7 +9,7 @@
 import * as path from 'node:path';
 import { RewardNet } from '../nn/rewardNet';
 import { ReplayBuffer } from './replayBuffer';
-import { resolveAgentConfig, type DnnConfig } from './agentConfig';
+import { omitNeutral, resolveAgentConfig, type DnnConfig } from './agentConfig';
 import { epsilonMask, linearSchedule, pickRandomRemaining } from './exploration';
 import type { AgentState } from './policy';
 import type { SessionBatch } from './mapping/itemIndex';
@@ -58,7 +58,7 @@ export class DnnAgent implements TrainableAgent {
     this.nItems = table.length / cfg.E;
     this.E = cfg.E;
     this.N = cfg.N;
-    this.net = new RewardNet(table, { E: cfg.E, H: cfg.H, N: cfg.N, hidden: cfg.hidden, lr: cfg.lr }, rng.fork('dnn/init'));
+    this.net = new RewardNet(scaledTable(table, cfg.embeddingScale), { E: cfg.E, H: cfg.H, N: cfg.N, hidden: cfg.hidden, lr: cfg.lr, body: cfg.body, rank: cfg.rank }, rng.fork('dnn/init'));
     this.replay = new ReplayBuffer({ capacity: cfg.bufferLow, fields: dnnFields(cfg.N) });
     this.rngEpsilon = rng.fork('dnn/epsilon');
     this.rngSample = rng.fork('dnn/sample');
@@ -140,8 +140,9 @@ export class DnnAgent implements TrainableAgent {
     return { low: { criticLoss: mse, actorLoss: NaN, qMean: NaN, deadFrac: 0 }, high: null };
   }
 
+  /** agent.json's config: options at their neutral value left out (agents saved before them keep loading). */
   private jsonConfig(): Record<string, unknown> {
-    return { ...this.config } as Record<string, unknown>;
+    return omitNeutral({ ...this.config } as Record<string, unknown>);
   }
 
   async save(dir: string): Promise<void> {
@@ -195,4 +196,16 @@ export class DnnAgent implements TrainableAgent {
   dispose(): void {
     this.net.dispose();
   }
+}
+
+/** The table times `scale` (0 = auto: per-component RMS 1); scale 1 returns `table` itself. */
+export function scaledTable(table: Float32Array, scale: number): Float32Array {
+  let k = scale;
+  if (k === 0) {
+    let ss = 0;
+    for (let j = 0; j < table.length; j++) ss += table[j] * table[j];
+    k = ss > 0 ? 1 / Math.sqrt(ss / table.length) : 1;
+  }
+  if (k === 1) return table;
+  return Float32Array.from(table, (x) => x * k);
 }

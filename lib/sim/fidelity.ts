@@ -14,7 +14,14 @@
  * On the default world (pass `world`), also the gap to the truth: the ground-truth model is rolled
  * under the logging policy through a RecEnv with the TrueModelBackend, and at every step the
  * simulator (and the baseline) predict for the same browsed/clicked histories and item; we report
- * the mean absolute difference and the correlation of P(click or order) and of P(order).
+ * the mean absolute difference and the correlation of P(click or order) and of P(order), and the
+ * AUCs and log-loss of the true model, the simulator and the baseline against the feedback sampled
+ * in that rollout (the true model's are the ceiling of any model on those rows).
+ * Also on the default world, the Bayes ceiling on the test day (`bayes`): the generated log is
+ * regenerated (deterministic in the world's seed) keeping the true probabilities of every
+ * impression, and the true model's own AUCs and log-loss are scored on the test-day impressions of
+ * items and users the dataset kept (preparation's filter may also drop some of those rows:
+ * `rows` vs `datasetRows`).
  */
 import { writeFileAtomic, writeJsonAtomic } from '../util/atomic';
 import { UsageError } from '../util/errors';
@@ -23,6 +30,7 @@ import { Progress } from '../util/progress';
 import { runMeta, type RunMeta } from '../util/versions';
 import { Feedback } from '../data/schema';
 import type { World } from '../data/world/world';
+import { generateLog } from '../data/world/generateWorld';
 import { FrequencyBaseline } from './frequencyBaseline';
 import {
   auc,
@@ -76,8 +84,26 @@ export interface ModelFigures {
 export interface GapFigures {
   maeClick: number;
   maeOrder: number;
+  /** Pearson correlation with the true P(click or order) / P(order) along the rollout. */
   corrClick: number;
   corrOrder: number;
+  meanPClick: number;
+  meanPOrder: number;
+  /** AUCs and log-loss against the feedback sampled in the rollout. */
+  aucClick: number;
+  aucOrder: number;
+  logLoss: number;
+}
+
+/** The true model's own figures on the test day's impressions (the Bayes ceiling). */
+export interface BayesCeiling {
+  /** Test-day impressions scored (those whose item and user the dataset kept). */
+  rows: number;
+  /** Rows of the dataset's test split, for comparison. */
+  datasetRows: number;
+  aucClick: number;
+  aucOrder: number;
+  logLoss: number;
   meanPClick: number;
   meanPOrder: number;
 }
@@ -89,7 +115,7 @@ export interface TruthGap {
   steps: number;
   /** Logging-policy draws that needed the uniform fallback (no allowed item in maxTries). */
   fallbacks: number;
-  truth: { meanPClick: number; meanPOrder: number; clickRate: number; orderRate: number };
+  truth: { meanPClick: number; meanPOrder: number; clickRate: number; orderRate: number; aucClick: number; aucOrder: number; logLoss: number };
   simulator: GapFigures;
   baseline: GapFigures;
 }
@@ -103,6 +129,8 @@ export interface FidelityReport {
   simulator: ModelFigures;
   baseline: ModelFigures;
   truthGap: TruthGap | null;
+  /** Default world only: the true model's own figures on the test day (see the module comment). */
+  bayes: BayesCeiling | null;
   seconds: number;
 }
 
@@ -139,7 +167,23 @@ function figures(probs: Float32Array, labels: Uint8Array, weights: number[], buc
   };
 }
 
-function gapFigures(truth: { c: number[]; o: number[] }, model: { c: number[]; o: number[] }): GapFigures {
+/** AUC click, AUC order and log-loss of probabilities [n*3] against labels. */
+function scoreProbs(p: Float32Array, labels: Uint8Array): { aucClick: number; aucOrder: number; logLoss: number } {
+  const n = labels.length;
+  const pc = new Float64Array(n);
+  const po = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    pc[r] = p[r * 3 + 1] + p[r * 3 + 2];
+    po[r] = p[r * 3 + 2];
+  }
+  return {
+    aucClick: auc(pc, labels.map((l) => (l !== Feedback.Skip ? 1 : 0))),
+    aucOrder: auc(po, labels.map((l) => (l === Feedback.Order ? 1 : 0))),
+    logLoss: logLoss(p, labels),
+  };
+}
+
+function gapFigures(truth: { c: number[]; o: number[] }, model: { c: number[]; o: number[]; p: number[] }, labels: Uint8Array): GapFigures {
   const n = truth.c.length;
   let ac = 0;
   let ao = 0;
@@ -151,7 +195,10 @@ function gapFigures(truth: { c: number[]; o: number[] }, model: { c: number[]; o
     mc += model.c[k];
     mo += model.o[k];
   }
-  return { maeClick: ac / n, maeOrder: ao / n, corrClick: pearson(truth.c, model.c), corrOrder: pearson(truth.o, model.o), meanPClick: mc / n, meanPOrder: mo / n };
+  return {
+    maeClick: ac / n, maeOrder: ao / n, corrClick: pearson(truth.c, model.c), corrOrder: pearson(truth.o, model.o), meanPClick: mc / n, meanPOrder: mo / n,
+    ...scoreProbs(Float32Array.from(model.p), labels),
+  };
 }
 
 /** Roll the true model under the logging policy and compare the simulator's and baseline's probabilities to it. */
@@ -163,9 +210,10 @@ export function truthGap(sim: Simulator, ds: SimDataset, world: World, baseline:
   const backend = new TrueModelBackend(world, ds);
   const env = new RecEnv(ds, backend, { batchSize: B, T, poolSize, split: 'test', seed: o.seed ?? 0 });
   const agent = new LoggingPolicyAgent(env, backend, new Rng(o.seed ?? 0).fork('gap/policy'));
-  const tr = { c: [] as number[], o: [] as number[] };
-  const sm = { c: [] as number[], o: [] as number[] };
-  const bl = { c: [] as number[], o: [] as number[] };
+  const tr = { c: [] as number[], o: [] as number[], p: [] as number[] };
+  const sm = { c: [] as number[], o: [] as number[], p: [] as number[] };
+  const bl = { c: [] as number[], o: [] as number[], p: [] as number[] };
+  const fb: number[] = [];
   let clicks = 0;
   let orders = 0;
   const batches = Math.ceil(sessions / B);
@@ -184,6 +232,12 @@ export function truthGap(sim: Simulator, ds: SimDataset, world: World, baseline:
         sm.o.push(ps[b * 3 + 2]);
         bl.c.push(pb[b * 3 + 1] + pb[b * 3 + 2]);
         bl.o.push(pb[b * 3 + 2]);
+        for (let k = 0; k < 3; k++) {
+          tr.p.push(r.probs[b * 3 + k]);
+          sm.p.push(ps[b * 3 + k]);
+          bl.p.push(pb[b * 3 + k]);
+        }
+        fb.push(r.feedback[b]);
         if (r.feedback[b] !== Feedback.Skip) clicks++;
         if (r.feedback[b] === Feedback.Order) orders++;
       }
@@ -193,16 +247,53 @@ export function truthGap(sim: Simulator, ds: SimDataset, world: World, baseline:
   }
   bar?.finish();
   const n = tr.c.length;
+  const labels = Uint8Array.from(fb);
   return {
     sessions: batches * B,
     T,
     poolSize,
     steps: n,
     fallbacks: agent.fallbacks,
-    truth: { meanPClick: tr.c.reduce((a, x) => a + x, 0) / n, meanPOrder: tr.o.reduce((a, x) => a + x, 0) / n, clickRate: clicks / n, orderRate: orders / n },
-    simulator: gapFigures(tr, sm),
-    baseline: gapFigures(tr, bl),
+    truth: {
+      meanPClick: tr.c.reduce((a, x) => a + x, 0) / n, meanPOrder: tr.o.reduce((a, x) => a + x, 0) / n, clickRate: clicks / n, orderRate: orders / n,
+      ...scoreProbs(Float32Array.from(tr.p), labels),
+    },
+    simulator: gapFigures(tr, sm, labels),
+    baseline: gapFigures(tr, bl, labels),
   };
+}
+
+/**
+ * The Bayes ceiling on the test day: regenerate the world's log (deterministic in its seed) keeping
+ * the true probabilities, and score them on the test-day (day 1) impressions whose item and user the
+ * dataset kept.
+ */
+export function bayesCeiling(ds: SimDataset, world: World): BayesCeiling {
+  const probs: number[] = [];
+  const labels: number[] = [];
+  const keepItem = new Uint8Array(world.nItems);
+  for (let i = 0; i < ds.items.n; i++) keepItem[ds.items.rawId[i]] = 1;
+  const keepUser = new Uint8Array(world.nUsers);
+  for (const u of ds.train.log.userRawId) keepUser[u] = 1;
+  generateLog(world, {
+    onImpression: (row, p, day, user, item, fb) => {
+      void row;
+      if (day !== 1 || !keepItem[item] || !keepUser[user]) return;
+      probs.push(p[0], p[1], p[2]);
+      labels.push(fb);
+    },
+  });
+  const n = labels.length;
+  if (n === 0) throw new UsageError('bayesCeiling: no test-day impression of the regenerated log is in the dataset (another world?)');
+  const p = Float32Array.from(probs);
+  const y = Uint8Array.from(labels);
+  let mc = 0;
+  let mo = 0;
+  for (let r = 0; r < n; r++) {
+    mc += p[r * 3 + 1] + p[r * 3 + 2];
+    mo += p[r * 3 + 2];
+  }
+  return { rows: n, datasetRows: ds.test.log.item.length, ...scoreProbs(p, y), meanPClick: mc / n, meanPOrder: mo / n };
 }
 
 /** The fidelity report of `sim` on `ds`'s test day (see the module comment). */
@@ -271,6 +362,7 @@ export function fidelityReport(sim: Simulator, ds: SimDataset, opts: FidelityOpt
     simulator: figures(ps, labels, weights, buckets),
     baseline: figures(pb, labels, weights, buckets),
     truthGap: opts.world ? truthGap(sim, ds, opts.world, baseline, opts.gap ?? {}, opts.progress ?? false) : null,
+    bayes: opts.world ? bayesCeiling(ds, opts.world) : null,
     seconds: (Date.now() - t0) / 1000,
   };
 }
@@ -369,8 +461,19 @@ export function formatFidelityTable(r: FidelityReport): string {
           ['corr P(order)', f4(g.simulator.corrOrder), f4(g.baseline.corrOrder)],
           ['mean P(click|order)', f4(g.simulator.meanPClick), f4(g.baseline.meanPClick)],
           ['mean P(order)', f4(g.simulator.meanPOrder), f4(g.baseline.meanPOrder)],
+          [`AUC click (true model: ${f4(g.truth.aucClick)})`, f4(g.simulator.aucClick), f4(g.baseline.aucClick)],
+          [`AUC order (true model: ${f4(g.truth.aucOrder)})`, f4(g.simulator.aucOrder), f4(g.baseline.aucOrder)],
+          [`log-loss (true model: ${f4(g.truth.logLoss)})`, f4(g.simulator.logLoss), f4(g.baseline.logLoss)],
         ],
       ),
+    );
+  }
+  const by = r.bayes;
+  if (by) {
+    out.push('');
+    out.push(
+      `Bayes ceiling: the true model's own figures on the test day (${by.rows} impressions, regenerated with their true probabilities): ` +
+        `AUC click ${f4(by.aucClick)} (simulator ${f4(s.aucClick)}), AUC order ${f4(by.aucOrder)} (simulator ${f4(s.aucOrder)}), log-loss ${f4(by.logLoss)} (simulator ${f4(s.logLoss)})`,
     );
   }
   return out.join('\n') + '\n';

@@ -171,7 +171,7 @@ export async function fitSimulator(ds: FitDataset, overrides: Partial<SimulatorC
     if (f) writeColumns(table, netE, keepE, f, F);
   };
 
-  const net = new FeedbackNet(table, { E: netE, N, H: cfg.H, hidden: cfg.hidden, lr: cfg.lr }, rng.fork('fit/init'));
+  const net = new FeedbackNet(table, { E: netE, N, H: cfg.H, hidden: cfg.hidden, lr: cfg.lr, body: cfg.body, rank: cfg.rank }, rng.fork('fit/init'));
   const sim = new Simulator(net, table, cfg, weights, datasetRef(ds, N, E), null, features);
   const val = valRows.length ? gather(ds, N, valRows) : null;
   // reference: log-loss of predicting the training class shares for every validation row

@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import { FeedbackNet } from '../nn/feedbackNet';
 import { writeDirAtomic } from '../util/atomic';
 import { InputError, UsageError } from '../util/errors';
-import { SimulatorConfig, resolveSimulatorConfig } from './simulatorConfig';
+import { SimulatorConfig, recordedSimulatorConfig, resolveSimulatorConfig } from './simulatorConfig';
 import type { SimDataset } from './types';
 
 export const SIMULATOR_FORMAT = 'hrlmg-simulator';
@@ -72,7 +72,7 @@ export interface TrainingSummary {
 export interface SimulatorMeta {
   format: typeof SIMULATOR_FORMAT;
   formatVersion: number;
-  config: SimulatorConfig;
+  config: Partial<SimulatorConfig>;
   classWeights: number[];
   /** Per-class factors a_c of the output calibration ([1, 1, 1] = prior correction only). */
   classAdjust: number[];
@@ -152,7 +152,7 @@ export class Simulator {
     return {
       format: SIMULATOR_FORMAT,
       formatVersion: SIMULATOR_FORMAT_VERSION,
-      config: this.config,
+      config: recordedSimulatorConfig(this.config),
       classWeights: this.classWeights,
       classAdjust: this.classAdjust,
       training: this.training,
@@ -190,7 +190,7 @@ export class Simulator {
     if (meta.formatVersion !== SIMULATOR_FORMAT_VERSION) throw new InputError(jf, 0, `formatVersion ${meta.formatVersion} is not supported (expected ${SIMULATOR_FORMAT_VERSION})`);
     let config: SimulatorConfig;
     try {
-      config = resolveSimulatorConfig(meta.config);
+      config = resolveSimulatorConfig(meta.config); // no body = the paper body (simulators saved before the option)
     } catch (e) {
       throw new InputError(jf, 0, `config: ${(e as Error).message}`);
     }
@@ -202,6 +202,10 @@ export class Simulator {
     const emb = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
     const net = await FeedbackNet.load(dir, emb);
     if (net.cfg.E !== E || net.table.nItems !== n) throw new InputError(path.join(dir, 'model.json'), 0, `network config (E=${net.cfg.E}) does not match embeddings [${n}, ${E}]`);
+    if (net.cfg.body !== config.body) {
+      net.dispose();
+      throw new InputError(path.join(dir, 'model.json'), 0, `network body '${net.cfg.body}' differs from simulator.json's body '${config.body}'`);
+    }
     const adj = meta.classAdjust ?? [1, 1, 1];
     if (!Array.isArray(adj) || adj.length !== 3 || !adj.every((x) => typeof x === 'number' && x > 0)) throw new InputError(jf, 0, `classAdjust must be 3 positive numbers, got ${JSON.stringify(adj)}`);
     return new Simulator(net, emb, config, meta.classWeights, meta.dataset, meta.training, meta.embeddings.features ?? [], adj);

@@ -1,7 +1,8 @@
 /**
  * Hyper-parameters of the learned user simulator (paper section 4.1) and its fitting.
  */
-import { ConfigOf, bool, int, num, resolveConfig } from '../util/config';
+import { ConfigOf, bool, int, num, oneOf, resolveConfig } from '../util/config';
+import { STATE_ITEM_BODIES, type StateItemBody } from '../nn/stateItemNet';
 
 export const simulatorSpec = {
   epochs: int(3, 'passes over the training-day rows (the best epoch on the validation sessions is kept)', { min: 1 }),
@@ -9,6 +10,8 @@ export const simulatorSpec = {
   lr: num(1e-3, 'Adam learning rate', { gt: 0 }),
   H: int(64, 'GRU hidden size of the encoder (state size s^l, Eq. 8)', { min: 1 }),
   hidden: int(64, 'size of the dense hidden layer after the encoder (as LCritic Eq. 10)', { min: 1 }),
+  body: oneOf<StateItemBody>('paper', STATE_ITEM_BODIES, "state x item layer of the simulator's network: 'interact' (item-history dot products + state-item bilinear term, docs/deviations.md) or 'paper' (additive ReLU layer as LCritic); simulators saved without it are 'paper'"),
+  rank: int(16, "body 'interact': size K of the learned item metric P", { min: 1 }),
   weightPower: num(0.5, 'class weights w_c = (train share of class c)^-power, normalised to a weighted mean of 1 (0 = unweighted, 1 = inverse frequency): orders are ~0.5% of rows', { min: 0, max: 2 }),
   maxClassWeight: num(50, 'cap on any class weight relative to the skip weight (applied before the normalisation)', { min: 1 }),
   calibrate: bool(true, 'prior correction: divide the network\'s probabilities by the class weights and renormalise, so predict() gives calibrated probabilities the environment can sample from'),
@@ -25,6 +28,17 @@ export const simulatorSpec = {
   seed: int(1, 'seed of weight initialisation, the validation split and minibatch order', { min: 0, max: 4294967295 }),
 };
 export type SimulatorConfig = ConfigOf<typeof simulatorSpec>;
+
+/**
+ * The config as simulator.json and reproduce plans record it: the paper body (the default) leaves
+ * out `body` and `rank` (added after kit 0.1.0), so simulators and stage hashes stay as they were.
+ */
+export function recordedSimulatorConfig(cfg: SimulatorConfig): Partial<SimulatorConfig> {
+  const r: Partial<SimulatorConfig> = { ...cfg };
+  if (r.body === 'paper') delete r.body;
+  if (r.rank === 16) delete r.rank;
+  return r;
+}
 
 export function resolveSimulatorConfig(overrides: Partial<SimulatorConfig> | Record<string, unknown> = {}): SimulatorConfig {
   return resolveConfig('simulator', simulatorSpec, overrides);

@@ -18,6 +18,12 @@ import { MAX_DWELL_S, WORLD_DAY0_TS, WorldConfig } from './worldConfig';
 export interface GenerateOptions {
   /** Show a progress bar on stderr (silenced by HRLMG_QUIET=1). */
   progress?: boolean;
+  /**
+   * Called for every impression with the true [pSkip, pClick, pOrder] it was sampled from (valid
+   * during the call), its day, world user and item, and the sampled feedback: the Bayes ceiling
+   * (lib/sim/fidelity.ts). Draws nothing: the log is the same with or without it.
+   */
+  onImpression?: (row: number, probs: Float64Array, day: number, user: number, item: number, feedback: Feedback) => void;
 }
 
 export function generateWorld(overrides: Partial<WorldConfig> = {}, opts: GenerateOptions = {}): { world: World; log: EventLog } {
@@ -52,6 +58,7 @@ export function generateLog(world: World, opts: GenerateOptions = {}): EventLog 
     for (let k = 0; k < plan.length[s]; k++, r++) {
       const it = policy.choose(u, st, item.subarray(first, r), rngPolicy);
       const fb = model.step(u, st, it, rngUser);
+      opts.onImpression?.(r, model.lastProbs, plan.day[s], u, it, fb);
       user[r] = u;
       session[r] = s;
       item[r] = it;

@@ -8,6 +8,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../../util/atomic';
 import { loadDataset } from '../../data/dataset';
 import { worldOfDataset } from '../../data/world/worldOfDataset';
 import { fitSimulator } from '../../sim/fitSimulator';
+import { recordedSimulatorConfig } from '../../sim/simulatorConfig';
 import { fidelityReport, formatFidelityTable, type FidelityReport } from '../../sim/fidelity';
 import { toCsv } from '../csv';
 import { stageHash } from '../stageCache';
@@ -18,7 +19,7 @@ export const simulatorStage: Stage = {
   name: 'simulator',
   plan(ctx) {
     const { plan } = ctx;
-    const config = { simulator: plan.simulator, fidelity: plan.fidelity };
+    const config = { simulator: recordedSimulatorConfig(plan.simulator), fidelity: plan.fidelity }; // paper body: kit 0.1.0's hash
     const inputs = { data: ctx.hash('data'), backend: ctx.backend };
     const hash = stageHash('simulator', config, inputs);
     return {
