@@ -17,23 +17,7 @@ import { loadDataset } from '../lib/data/dataset';
 import { loadAgent } from '../lib/agents/factory';
 import { HrlMgAgent } from '../lib/agents/hrlmg';
 import type { DdpgCore } from '../lib/agents/ddpgCore';
-
-function stats(a: Float32Array, rows: number, E: number, B: number): { norm: number; saturated: number; patterns: number } {
-  let norm = 0, sat = 0;
-  const pats = new Set<string>();
-  for (let r = 0; r < rows; r++) {
-    let n = 0, key = '';
-    for (let j = 0; j < E; j++) {
-      const v = a[r * E + j];
-      n += v * v;
-      if (Math.abs(v) > 0.95 * B) sat++;
-      key += v > 0 ? '1' : '0';
-    }
-    norm += Math.sqrt(n) / rows;
-    pats.add(key);
-  }
-  return { norm, saturated: sat / (rows * E), patterns: pats.size };
-}
+import { saturationStats as stats } from './saturation';
 
 async function main(): Promise<void> {
   const out = process.argv[2];

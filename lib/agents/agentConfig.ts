@@ -50,6 +50,7 @@ export const lowLevelSpec = {
   qBiasInit: num(0.5, 'initial bias of every Q output unit (positive: ReLU heads start alive)'),
   deadReluFix: bool(true, "qOutput 'relu': straight-through gradient for a Q head dead on a whole minibatch"),
   actionPenalty: addedAfter010(num(0, 'actor loss + actionPenalty * mean_batch ||a||^2 per head, both levels (0 = the paper; > 0 keeps proto-actions and goals off the corners of the tanh box, docs/results-default-world.md)', { min: 0 }), 0),
+  mappingK: addedAfter010(int(1, 'action mapping: execute the best of the proto-action\'s k most cosine-similar remaining candidates under LCritic Q(s, a) (Wolpertinger, Dulac-Arnold et al. 2015); 1 = Eq. (13), the paper', { min: 1 }), 1),
   actionNoise: num(0.2, 'start std of the Gaussian noise added to each proto-action coordinate, in units of B (training only)', { min: 0 }),
   actionNoiseEnd: num(0.02, 'end std of the proto-action noise after exploreDecay transitions, in units of B', { min: 0 }),
 };

@@ -16,7 +16,7 @@
  */
 import { UsageError } from '../../util/errors';
 import { CatalogState, PoolState, type SessionState } from './sessionState';
-import { normaliseRows } from './vectors';
+import { normaliseRows, TopK } from './vectors';
 
 /** A candidate pool; null/undefined means the whole catalog. */
 export type Pool = ArrayLike<number> | null | undefined;
@@ -114,6 +114,21 @@ export class SessionBatch {
       if (out[b] < 0 || !this.states[b].remove(out[b])) throw new Error(`SessionBatch.map: internal error, session ${b} got item ${out[b]}`);
     }
     return out; // Algorithm 1 line 3 done above: every picked item is removed
+  }
+
+  /**
+   * The min(k, remaining) remaining items of session b most cosine-similar to the proto-action
+   * q[qOff..qOff+E), best first (exact, whatever the index; ties to the lower id), nothing removed.
+   * k = 1 gives the item Eq. (13) maps to.
+   */
+  nearest(b: number, q: Float32Array, qOff: number, k: number): Int32Array {
+    const st = this.state(b, 'nearest');
+    if (!Number.isInteger(k) || k < 1) throw new UsageError(`SessionBatch.nearest: k must be an integer >= 1, got ${k}`);
+    const n = Math.min(k, st.remaining());
+    if (n === 0) throw new UsageError(`SessionBatch.nearest: session ${b} has no remaining candidates`);
+    const top = new TopK(n);
+    st.topK(q, qOff, top);
+    return top.sorted();
   }
 
   private state(b: number, what: string): SessionState {
