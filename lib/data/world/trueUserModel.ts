@@ -150,8 +150,10 @@ export class TrueUserModel {
       cfg.clickBait * bait + cfg.clickPopularity * this.pop[item] - cfg.clickPrice * price -
       cfg.fatigueCategory * fatigue - cfg.fatigueDuplicate * dup;
     // Eq. W2: order logit, given a click.
+    // Only intent above intentThreshold converts (0 = all of it): orders need several coherent steps.
+    const Iord = cfg.intentThreshold > 0 ? Math.max(0, I - cfg.intentThreshold) : I;
     const zo =
-      this.orderBias + cfg.orderIntent * I * (inM ? 1 : cfg.intentSpill) + (inM ? cfg.orderMission : 0) + cfg.orderQuality * q +
+      this.orderBias + cfg.orderIntent * Iord * (inM ? 1 : cfg.intentSpill) + (inM ? cfg.orderMission : 0) + cfg.orderQuality * q +
       cfg.orderRel * cos - cfg.orderBait * bait - cfg.orderPrice * price;
     const pc = sigmoid(zc);
     const po = pc * sigmoid(zo);
@@ -213,6 +215,20 @@ export class TrueUserModel {
     return out;
   }
 
+  /**
+   * Coherence of showing `item` now: the intent it adds when shown without a click (Eq. W3's
+   * intentGain x match for a mission item, 0 off-mission). Planners use it to shortlist intent builders.
+   */
+  coherence(user: number, state: UserSessionState, item: number): number {
+    if (this.category[item] !== state.mission) return 0;
+    const d = this.d;
+    const uv = this.world.userVec;
+    const iv = this.world.itemVec;
+    let cos = 0;
+    for (let j = 0, a = user * d, b = item * d; j < d; j++) cos += uv[a + j] * iv[b + j];
+    return this.world.cfg.intentGain * this.quality[item] * Math.min(1, Math.max(0, 0.5 + cos));
+  }
+
   /** Eq. W3: intent, mission and memory after an impression. Uses the features of the last probs() call. */
   private transition(state: UserSessionState, item: number, fb: Feedback, uSwitch: number, uM1: number, uM2: number): void {
     const cfg = this.world.cfg;
@@ -227,6 +243,7 @@ export class TrueUserModel {
       I = cfg.intentDecay * I;
     }
     if (clicked && this.bait[item] > 0) I *= 1 - cfg.baitDisappoint; // the click-bait disappoints
+    else if (this.bait[item] > 0 && cfg.baitShownDisappoint > 0) I *= 1 - cfg.baitShownDisappoint; // seen, not clicked: cheapens the shop
     if (ordered) I *= cfg.intentAfterOrder; // need met
     const pSwitch = ordered ? cfg.missionSwitchAfterOrder : cfg.missionDrift;
     if (uSwitch < pSwitch) {

@@ -7,7 +7,8 @@
  * as clicks) and ~5.5% of clicks converting. The user-model constants are documented with their
  * formulas in data/README.md.
  */
-import { ConfigOf, bool, int, num, resolveConfig } from '../../util/config';
+import { ConfigOf, bool, int, num, oneOf, resolveConfig } from '../../util/config';
+import { WORLD_PRESETS, WORLD_PRESET_NAMES, type WorldPresetName } from './worldPresets';
 
 /** 2018-08-11 00:00 UTC, the paper's training day ("Aug. 11th"). Day 1 is Aug. 12th. */
 export const WORLD_DAY0_TS = 1533945600;
@@ -23,6 +24,8 @@ export const PAPER_ORDER_PER_CLICK = 46022 / 843249;
 export const MAX_DWELL_S = 20;
 
 export const worldConfigSpec = {
+  // ---- preset ------------------------------------------------------------------------------
+  preset: oneOf<WorldPresetName>('greedy-suffices', WORLD_PRESET_NAMES, "named table of user-model constants applied under the other options (worldPresets.ts): 'default' (planning pays), 'in-between', 'greedy-suffices' (the kit's first world, bit for bit; the field defaults listed here)"),
   // ---- sizes -------------------------------------------------------------------------------
   seed: int(1, 'seed of every random choice in the world and its log', { min: 0, max: 4294967295 }),
   trainImpressions: int(200_000, 'THE size knob: impressions on the training day (day 0); the test day gets testFraction of it', { min: 1000, max: 50_000_000 }),
@@ -77,6 +80,8 @@ export const worldConfigSpec = {
   intentGain: num(0.25, 'intent gained per coherent (mission, relevant, good) impression', { min: 0 }),
   intentClickGain: num(0.4, 'extra intent gained when such an impression is clicked', { min: 0 }),
   baitDisappoint: num(0.5, 'share of intent lost when the user clicks a click-bait item', { min: 0, max: 1 }),
+  intentThreshold: num(0, 'intent below this level does not help orders (order logit uses orderIntent x max(0, intent - threshold)): conversion needs several coherent steps', { min: 0 }),
+  baitShownDisappoint: num(0, 'share of intent lost when a click-bait item is shown and NOT clicked (clicked bait loses baitDisappoint)', { min: 0, max: 1 }),
   intentAfterOrder: num(0.2, 'share of intent kept after an order (the need is met)', { min: 0, max: 1 }),
   intentAfterSwitch: num(0.3, 'share of intent kept when the mission changes to another category', { min: 0, max: 1 }),
   missionSwitchAfterOrder: num(0.5, 'probability the mission changes after an order', { min: 0, max: 1 }),
@@ -100,7 +105,10 @@ export type WorldConfig = ConfigOf<typeof worldConfigSpec>;
 
 /** Resolve and validate a world config (throws ConfigError naming `world.<key>`). */
 export function resolveWorldConfig(overrides: Partial<WorldConfig> | Record<string, unknown> = {}): WorldConfig {
-  return resolveConfig('world', worldConfigSpec, overrides, (c) => {
+  // The preset's table goes under the caller's overrides (an unknown preset name is reported by resolveConfig).
+  const name = (overrides as Record<string, unknown>).preset ?? worldConfigSpec.preset.default;
+  const table = typeof name === 'string' && Object.prototype.hasOwnProperty.call(WORLD_PRESETS, name) ? WORLD_PRESETS[name as WorldPresetName] : {};
+  return resolveConfig('world', worldConfigSpec, { ...table, ...overrides }, (c) => {
     if (c.sessionLenMax < c.sessionLenMin) return ['sessionLenMax', `must be >= sessionLenMin (${c.sessionLenMin})`];
     if (c.nCategories > c.nItems) return ['nCategories', `must be <= nItems (${c.nItems})`];
     if (c.prefCategories > c.nCategories) return ['prefCategories', `must be <= nCategories (${c.nCategories})`];
