@@ -106,7 +106,7 @@ export type WorldConfig = ConfigOf<typeof worldConfigSpec>;
 /** Resolve and validate a world config (throws ConfigError naming `world.<key>`). */
 export function resolveWorldConfig(overrides: Partial<WorldConfig> | Record<string, unknown> = {}): WorldConfig {
   // The preset's table goes under the caller's overrides (an unknown preset name is reported by resolveConfig).
-  const name = (overrides as Record<string, unknown>).preset ?? worldConfigSpec.preset.default;
+  const name = (overrides !== null && typeof overrides === 'object' ? (overrides as Record<string, unknown>).preset : undefined) ?? worldConfigSpec.preset.default;
   const table = typeof name === 'string' && Object.prototype.hasOwnProperty.call(WORLD_PRESETS, name) ? WORLD_PRESETS[name as WorldPresetName] : {};
   return resolveConfig('world', worldConfigSpec, { ...table, ...overrides }, (c) => {
     if (c.sessionLenMax < c.sessionLenMin) return ['sessionLenMax', `must be >= sessionLenMin (${c.sessionLenMin})`];
