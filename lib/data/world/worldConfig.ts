@@ -108,7 +108,8 @@ export function resolveWorldConfig(overrides: Partial<WorldConfig> | Record<stri
   // The preset's table goes under the caller's overrides (an unknown preset name is reported by resolveConfig).
   const name = (overrides !== null && typeof overrides === 'object' ? (overrides as Record<string, unknown>).preset : undefined) ?? worldConfigSpec.preset.default;
   const table = typeof name === 'string' && Object.prototype.hasOwnProperty.call(WORLD_PRESETS, name) ? WORLD_PRESETS[name as WorldPresetName] : {};
-  return resolveConfig('world', worldConfigSpec, { ...table, ...overrides }, (c) => {
+  const merged = overrides !== null && typeof overrides === 'object' && !Array.isArray(overrides) ? { ...table, ...overrides } : overrides; // bad input: let resolveConfig report it
+  return resolveConfig('world', worldConfigSpec, merged, (c) => {
     if (c.sessionLenMax < c.sessionLenMin) return ['sessionLenMax', `must be >= sessionLenMin (${c.sessionLenMin})`];
     if (c.nCategories > c.nItems) return ['nCategories', `must be <= nItems (${c.nItems})`];
     if (c.prefCategories > c.nCategories) return ['prefCategories', `must be <= nCategories (${c.nCategories})`];
