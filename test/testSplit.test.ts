@@ -18,6 +18,7 @@ import { planFromArgs, REPRODUCE_DEF } from '../lib/cli/reproduce';
 import { stageHash } from '../lib/experiments/stageCache';
 import { Rng } from '../lib/util/rng';
 import { UsageError } from '../lib/util/errors';
+import { formatDayRanges, formatManifest } from '../lib/cli/stats';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hrlmg-testsplit-'));
 process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -74,6 +75,18 @@ test('default test split on a multi-month log with a sparse tail: enough session
   const ds = await prepareDataset(log, { embeddingDim: 8 });
   assert.deepEqual(ds.manifest.days.test, days.test);
   assert.ok(ds.manifest.sizes.test.sessions >= 200, `prepared test sessions ${ds.manifest.sizes.test.sessions}`);
+  // the stats table names day ranges, not 150 day numbers
+  const table = formatManifest(ds.manifest, 'data/rr');
+  assert.match(table, /train \(days 0-131\)\s+test \(days 132-149\)/);
+  const widest = Math.max(...table.split('\n').slice(0, 8).map((l) => l.length));
+  assert.ok(widest < 100, `table lines up to ${widest} characters`);
+});
+
+test('day ranges: runs of consecutive days collapse', () => {
+  assert.equal(formatDayRanges([0, 1, 2, 5, 7, 8, 9]), '0-2, 5, 7-9');
+  assert.equal(formatDayRanges([9]), '9');
+  assert.equal(formatDayRanges([3, 1, 2, 2]), '1-3');
+  assert.equal(formatDayRanges([]), '');
 });
 
 test('the rule by hand: two days stay train 0 / test 1; the share cap and one training day always hold', () => {
