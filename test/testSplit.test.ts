@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readRetailRocket } from '../lib/data/adapters';
 import { prepareDataset, resolvePrepareConfig, splitDays, SPLIT_TEST } from '../lib/data/prepare';
-import { chooseTestDays, dayCounts, sessionOrdersOf } from '../lib/data/prepare/testSplit';
+import { chooseTestDays, dayCounts, sessionOrdersOf, withoutDefaultSplitRule } from '../lib/data/prepare/testSplit';
 import { Feedback } from '../lib/data/schema';
 import { parseCommandArgs } from '../lib/cli/args';
 import { planFromArgs, REPRODUCE_DEF } from '../lib/cli/reproduce';
@@ -136,6 +136,14 @@ test('reproduce command line: prepare / world / simulator / agent options reach 
   assert.throws(() => plan(['--adapter', 'retailrocket', '--input', file, '--nItems', '9']), /world options \(--nItems\) apply to the default world only/);
   assert.throws(() => plan(['--data', dir, '--testDays', '1']), /not a prepared dataset folder|already prepared/);
   assert.throws(() => plan(['--seed', '1']), /unknown option --seed/, 'a shared key needs its area');
+});
+
+test('world caches stay valid: the split rule leaves the world\'s data hash at its defaults only', () => {
+  const d = resolvePrepareConfig();
+  const kept = withoutDefaultSplitRule(d, d) as Record<string, unknown>;
+  for (const k of ['testMinSessions', 'testMinOrders', 'testMaxShare']) assert.ok(!(k in kept), k);
+  assert.deepEqual(Object.keys(kept).sort(), Object.keys(d).filter((k) => !k.startsWith('testM')).sort());
+  assert.equal((withoutDefaultSplitRule({ ...d, testMinOrders: 7 }, d) as Record<string, unknown>).testMinOrders, 7, 'a changed rule is hashed');
 });
 
 test('the prepared test split feeds the command line: --testDays reaches prepareDataset', async () => {

@@ -65,3 +65,17 @@ export function chooseTestDays(c: DayCounts, rule: TestSplitRule): number[] {
   }
   return c.days.slice(i);
 }
+
+/** The keys of the default-split rule (prepare config). */
+export const SPLIT_RULE_KEYS = ['testMinSessions', 'testMinOrders', 'testMaxShare'] as const;
+
+/**
+ * `cfg` without the split-rule keys that are at their defaults: for a two-day log (the default
+ * world) the rule cannot change the split, so caches keyed on the preparation config from before the
+ * rule existed stay valid. Real logs keep every key (their default split did change).
+ */
+export function withoutDefaultSplitRule<C extends TestSplitRule>(cfg: C, defaults: TestSplitRule): Omit<C, keyof TestSplitRule> & Partial<TestSplitRule> {
+  const out: Record<string, unknown> = { ...(cfg as object) };
+  for (const k of SPLIT_RULE_KEYS) if (cfg[k] === defaults[k]) delete out[k];
+  return out as Omit<C, keyof TestSplitRule> & Partial<TestSplitRule>;
+}

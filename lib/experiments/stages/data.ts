@@ -20,6 +20,8 @@ import { readStageRecord, stageHash } from '../stageCache';
 import { note, type PipelineContext } from './context';
 import type { Stage } from './stage';
 import { preparedSourceKey, usePreparedDataset } from '../preparedSource';
+import { withoutDefaultSplitRule } from '../../data/prepare/testSplit';
+import { resolvePrepareConfig } from '../../data/prepare/config';
 import type { DatasetManifest } from '../../data/prepare/preparedDataset';
 
 export const dataStage: Stage = {
@@ -38,7 +40,8 @@ export const dataStage: Stage = {
             options: plan.source.options,
             files: plan.source.files.map((f) => ({ name: path.basename(f), bytes: fs.statSync(f).size, sha256: inputSha256(f, recordFile) })),
           };
-    const config = { source, prepare: plan.prepare };
+    // the default world has two days: the default-split rule cannot change its split (testSplit.ts)
+    const config = { source, prepare: plan.source.kind === 'world' ? withoutDefaultSplitRule(plan.prepare, resolvePrepareConfig()) : plan.prepare };
     const hash = stageHash('data', config, {});
     return {
       hash, config, inputs: {},
