@@ -17,13 +17,14 @@ import { buildFigures } from '../lib/experiments/figures';
 import type { ReproduceResults } from '../lib/experiments/results';
 
 const MIN = { minEvidenceSessions: 100, minEvidenceEvents: 30 };
+const LABELS: Record<string, string> = { dnn: 'DNN', ddpg: 'DDPG', hrl: 'HRL', 'hrl-mg': 'HRL-MG' };
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hrlmg-evidence-'));
 after(() => fs.rmSync(work, { recursive: true, force: true }));
 
 /** Results of a run: offline MAP per method and seed, a fidelity report, `sessions` test sessions. */
 function results(o: { source: string; sessions: number; simLogLoss: number; aucOrder: number; orderRate: number; maps: Record<string, number[]> }): ReproduceResults {
   const offline = Object.entries(o.maps).flatMap(([variant, vs]) =>
-    vs.map((map, seed) => ({ run: `${variant}-s${seed}`, variant, method: variant, label: variant, seed, sessions: o.sessions, map, 'ndcg@20': map, loggedMap: 0.2, randomMap: 0.3, 'logged ndcg@20': 0.2, 'random ndcg@20': 0.3 })),
+    vs.map((map, seed) => ({ run: `${variant}-s${seed}`, variant, method: variant, label: LABELS[variant], seed, sessions: o.sessions, map, 'ndcg@20': map, loggedMap: 0.2, randomMap: 0.3, 'logged ndcg@20': 0.2, 'random ndcg@20': 0.3 })),
   );
   const figs = { logLoss: o.simLogLoss, aucClick: 0.7, aucOrder: o.aucOrder, argmax: { accuracy: 0.8 }, eceClick: 0.01, eceOrder: 0.01, meanPClick: 0.2, meanPOrder: 0.01 };
   return {

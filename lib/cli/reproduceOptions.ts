@@ -12,16 +12,16 @@ import { prepareConfigSpec } from '../data/prepare/config';
 import { ADAPTER_SPEC } from '../data/adapters/options';
 import { worldConfigSpec } from '../data/world/worldConfig';
 import { simulatorSpec } from '../sim/simulatorConfig';
-import { AGENT_METHODS, agentSpecs } from '../agents/agentConfig';
+import { methods } from '../agents/methods';
 import { MANAGED, reproduceSpec, type ConfigFile } from '../experiments/reproduceConfig';
 import type { Spec } from '../util/config';
 
 type Area = 'world' | 'adapter' | 'prepare' | 'simulator' | 'agents';
 
-/** Every agent option (the union over methods; the first method's doc and default). */
+/** Every agent option (the union over the registered methods; the first method's doc and default). */
 function agentUnion(): Spec {
   const out: Spec = {};
-  for (const m of AGENT_METHODS) for (const [k, f] of Object.entries(agentSpecs[m] as Spec)) if (!(k in out)) out[k] = f;
+  for (const m of methods()) for (const [k, f] of Object.entries(m.spec)) if (!(k in out)) out[k] = f;
   return out;
 }
 
