@@ -225,8 +225,9 @@ test('YOOCHOOSE: session ids as users, categories through a dictionary, prices, 
   assert.equal(capped.adapterStats.dropped.orphanBuys, 1);
 });
 
-test('registry: four adapters, file arity checked', async () => {
-  assert.deepEqual(Object.keys(ADAPTERS).sort(), ['jd', 'retailrocket', 'taobao', 'yoochoose']);
+test('registry: four CSV adapters and the JSONL one, file arity checked', async () => {
+  assert.deepEqual(Object.keys(ADAPTERS).sort(), ['jd', 'otto', 'retailrocket', 'taobao', 'yoochoose']);
+  await assert.rejects(ADAPTERS.otto.read(['a.jsonl', 'b.jsonl']), UsageError);
   assert.equal(ADAPTERS.yoochoose.files.length, 2);
   for (const a of Object.values(ADAPTERS)) assert.ok(a.description.length > 10);
   await assert.rejects(ADAPTERS.yoochoose.read(['only-one.dat']), UsageError);

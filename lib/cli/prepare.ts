@@ -12,7 +12,7 @@ import { formatManifest } from './stats';
 export const prepareCommand = defineCommand(
   {
     name: 'prepare',
-    summary: 'read a real log (taobao, jd, retailrocket, yoochoose) through its adapter, prepare it and save the dataset',
+    summary: 'read a real log (taobao, jd, retailrocket, yoochoose, otto) through its adapter, prepare it and save the dataset',
     usage: 'prepare --adapter NAME --input FILE[,FILE2] [--out DIR] [adapter options] [preparation options]',
     description: 'Adapters:\n' + Object.entries(ADAPTERS)
       .map(([k, a]) => `  ${k.padEnd(13)} files: ${a.files.join(',')}\n  ${' '.repeat(13)} ${a.description}`)

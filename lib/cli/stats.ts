@@ -7,6 +7,27 @@ import { defineCommand } from './command';
 const int = (x: number): string => x.toLocaleString('en-US');
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
+/**
+ * Day indices as ranges, for any log length: [0, 1, 2, 5, 7, 8, 9] -> "0-2, 5, 7-9" (a long log's
+ * 150 training days are "0-131", not 132 numbers).
+ */
+export function formatDayRanges(days: readonly number[]): string {
+  const d = [...new Set(days)].sort((a, b) => a - b);
+  const parts: string[] = [];
+  for (let i = 0; i < d.length; ) {
+    let j = i;
+    while (j + 1 < d.length && d[j + 1] === d[j] + 1) j++;
+    parts.push(j === i ? `${d[i]}` : `${d[i]}-${d[j]}`);
+    i = j + 1;
+  }
+  return parts.join(', ');
+}
+
+/** "day 9" / "days 0-8" */
+function daysLabel(days: readonly number[]): string {
+  return `${days.length === 1 ? 'day' : 'days'} ${formatDayRanges(days)}`;
+}
+
 /** A readable summary of a dataset manifest (used by stats, generate and prepare). */
 export function formatManifest(m: DatasetManifest, dir: string): string {
   const rows: [string, (s: FunnelStats) => string][] = [
@@ -21,7 +42,7 @@ export function formatManifest(m: DatasetManifest, dir: string): string {
     ['days', (s) => int(s.days)],
   ];
   const cells = rows.map(([label, f]) => [label, f(m.statistics.train), f(m.statistics.test)]);
-  const head = ['', `train (days ${m.days.train.join(',')})`, `test (days ${m.days.test.join(',')})`];
+  const head = ['', `train (${daysLabel(m.days.train)})`, `test (${daysLabel(m.days.test)})`];
   const w = [0, 1, 2].map((c) => Math.max(head[c].length, ...cells.map((r) => r[c].length)));
   const line = (r: string[]): string => `  ${r[0].padEnd(w[0])}  ${r[1].padStart(w[1])}  ${r[2].padStart(w[2])}`;
   const sz = m.sizes;

@@ -12,10 +12,15 @@
  *  - a line longer than `maxLineBytes` (default 1 MiB): the reader never buffers more than that
  *    plus one chunk, so a file without newlines cannot exhaust memory;
  *  - a file that cannot be opened or read: line 0 ('file: cannot read ...').
+ *
+ * Gzip: a file that starts with the gzip magic bytes (1f 8b), whatever its name, is decompressed
+ * on the fly (node:zlib stream; memory stays bounded, the progress bar counts compressed bytes).
+ * A corrupt or truncated gzip stream is an InputError naming the file ('not a valid gzip file ...').
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isUtf8 } from 'node:buffer';
+import * as zlib from 'node:zlib';
 import { InputError } from '../util/errors';
 import { Progress } from '../util/progress';
 
@@ -41,8 +46,10 @@ export interface LineReadStats {
   blankLines: number;
   /** Number of the last line looked at (0 for an empty file). */
   lastLine: number;
-  /** Bytes read from the file. */
+  /** Bytes of text read (after decompression for a gzip file). */
   bytes: number;
+  /** True when the file was gzip-compressed (and read through node:zlib). */
+  gzip: boolean;
   /** True when the callback stopped the reading early. */
   stopped: boolean;
 }
@@ -64,7 +71,8 @@ export async function forEachLine(file: string, onLine: LineHandler, opts: LineR
     if (e instanceof InputError) throw e;
     throw new InputError(file, 0, `cannot read: ${(e as Error).message}`);
   }
-  const stats: LineReadStats = { lines: 0, blankLines: 0, lastLine: 0, bytes: 0, stopped: false };
+  const gzip = size >= 2 && isGzip(file);
+  const stats: LineReadStats = { lines: 0, blankLines: 0, lastLine: 0, bytes: 0, gzip, stopped: false };
   const label = typeof opts.progress === 'string' ? opts.progress : `reading ${path.basename(file)}`;
   const bar = opts.progress ? new Progress(label, size, { unit: 'B' }) : null;
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -79,6 +87,8 @@ export async function forEachLine(file: string, onLine: LineHandler, opts: LineR
       let nl = block.indexOf(NL, pos);
       if (nl < 0) nl = block.length;
       const bytes = block.subarray(pos, nl);
+      const packed = line === 1 ? compressedFormat(bytes) : null;
+      if (packed) return new InputError(file, line, `not text: a ${packed} archive (decompress it first; gzip files are read directly)`);
       if (line === 1 && bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
         return new InputError(file, line, 'not valid UTF-8 text (UTF-16 byte-order mark; save the file as UTF-8)');
       }
@@ -146,12 +156,23 @@ export async function forEachLine(file: string, onLine: LineHandler, opts: LineR
   const tooLong = (line: number): InputError =>
     new InputError(file, line, `line longer than ${maxLine} bytes (binary data, or a file without line breaks?)`);
 
-  const stream = fs.createReadStream(file, { highWaterMark: opts.chunkBytes ?? 1 << 20 });
+  const raw = fs.createReadStream(file, { highWaterMark: opts.chunkBytes ?? 1 << 20 });
+  let rawBytes = 0;
+  let stream: NodeJS.ReadableStream = raw;
+  let gunzip: zlib.Gunzip | null = null;
+  if (gzip) {
+    raw.on('data', (c: string | Buffer) => {
+      rawBytes += c.length;
+    });
+    gunzip = zlib.createGunzip({ chunkSize: opts.chunkBytes ?? 1 << 20 });
+    raw.on('error', (e) => gunzip!.destroy(e));
+    stream = raw.pipe(gunzip);
+  }
   let carry: Buffer | null = null;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       stats.bytes += chunk.length;
-      bar?.update(stats.bytes);
+      bar?.update(gzip ? rawBytes : stats.bytes);
       const buf: Buffer = carry ? Buffer.concat([carry, chunk]) : chunk;
       const last = buf.lastIndexOf(NL);
       if (last < 0) {
@@ -178,10 +199,41 @@ export async function forEachLine(file: string, onLine: LineHandler, opts: LineR
     }
   } catch (e) {
     if (e === handlerError || e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    if (gzip && code.startsWith('Z_')) {
+      throw new InputError(file, 0, `not a valid gzip file (${(e as Error).message}; corrupt or truncated? try gunzip -t)`);
+    }
     throw new InputError(file, 0, `cannot read: ${(e as Error).message}`);
   } finally {
-    stream.destroy();
+    gunzip?.destroy();
+    raw.destroy();
     bar?.finish();
   }
   return stats;
+}
+
+/** The name of a compressed format whose magic bytes start `b` (zip, bzip2, xz, zstd), or null. */
+function compressedFormat(b: Buffer): string | null {
+  const starts = (...m: number[]): boolean => b.length >= m.length && m.every((x, i) => b[i] === x);
+  if (starts(0x50, 0x4b, 0x03, 0x04)) return 'zip';
+  if (starts(0x42, 0x5a, 0x68)) return 'bzip2';
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return 'xz';
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return 'zstd';
+  return null;
+}
+
+/** True when `file` starts with the gzip magic bytes 1f 8b. */
+function isGzip(file: string): boolean {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return false; // the read stream reports why
+  }
+  try {
+    const b = Buffer.alloc(2);
+    return fs.readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    fs.closeSync(fd);
+  }
 }

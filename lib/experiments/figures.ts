@@ -18,7 +18,8 @@ import { sensitivity } from '../plots/sensitivity';
 import { fidelityCalibration, fidelityConfusion } from '../plots/fidelity';
 import { writeFigureHtml } from '../plots/html';
 import { chromiumAvailable, renderPng } from '../plots/png';
-import type { SeedStats } from './seedStats';
+import { clipInterval, type SeedStats } from './seedStats';
+import { showLoggedOrder } from './evidence';
 import { mainComparison, statsOf, type FigureFile, type ReproduceResults, type SessionLength, type UserModel } from './results';
 
 export interface NamedFigure {
@@ -84,13 +85,17 @@ export function buildFigures(res: ReproduceResults): NamedFigure[] {
       const ks = Object.keys(ev.offline[0]).filter((k) => /^ndcg@\d+$/.test(k));
       const metrics: Record<string, EstimateLike[]> = {};
       // the logged and random orders do not depend on the agent: take them from one method's runs
-      const ref = (v: string | null, key: string): EstimateLike => estimate(statsOf(ev.offline, { variant: v ?? present[0] }, key));
-      metrics.MAP = [...present.map((v) => ref(v, 'map')), ref(null, 'loggedMap'), ref(null, 'randomMap')];
-      for (const k of ks) metrics[k.replace('ndcg', 'NDCG')] = [...present.map((v) => ref(v, k)), ref(null, `logged ${k}`), ref(null, `random ${k}`)];
+      // MAP and NDCG lie in [0, 1]: their CIs are clipped to it (the axis stays inside the range)
+      const ref = (v: string | null, key: string): EstimateLike => estimate(clipInterval(statsOf(ev.offline, { variant: v ?? present[0] }, key), 0, 1));
+      // no logged-order reference on a real log (summary.ts showLoggedOrder says why)
+      const logged = showLoggedOrder(res);
+      const refs = (key: (which: 'logged' | 'random') => string): EstimateLike[] => [...(logged ? [ref(null, key('logged'))] : []), ref(null, key('random'))];
+      metrics.MAP = [...present.map((v) => ref(v, 'map')), ...refs((w) => `${w}Map`)];
+      for (const k of ks) metrics[k.replace('ndcg', 'NDCG')] = [...present.map((v) => ref(v, k)), ...refs((w) => `${w} ${k}`)];
       out.push({
         name: 'fig7-offline',
         title: 'Figure 7: offline test',
-        figure: offlineBars({ methods: [...labels, 'logged', 'random'], metrics }, { title: 'Offline test (paper Figure 7): re-ranking logged test sessions; mean ± 95% CI over seeds' }),
+        figure: offlineBars({ methods: [...labels, ...(logged ? ['logged'] : []), 'random'], metrics }, { title: `Offline test (paper Figure 7): re-ranking logged test sessions; mean ± 95% CI over seeds (clipped to [0, 1])${logged ? '' : '; no logged-order reference on a real log'}` }),
       });
     }
     if (ev.online.length) {

@@ -30,6 +30,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { withRunLock } from '../reliability/runLock';
+import { removeIfEmpty } from '../util/removeIfEmpty';
 import { initBackend } from '../backend';
 import { writeJsonAtomic } from '../util/atomic';
 import { kitVersion, runMeta } from '../util/versions';
@@ -65,8 +66,14 @@ export interface ReproduceOutcome {
 export async function reproduce(plan: ReproducePlan, o: ReproduceOptions = {}): Promise<ReproduceOutcome> {
   // Two runs writing to one output folder would corrupt each other's results: the second one fails
   // fast naming the holder (lib/reliability/runLock.ts; a lock left by a dead process is broken).
+  const created = !fs.existsSync(plan.out);
   fs.mkdirSync(plan.out, { recursive: true });
-  return withRunLock(plan.out, () => reproduceLocked(plan, o), { command: 'reproduce' });
+  try {
+    return await withRunLock(plan.out, () => reproduceLocked(plan, o), { command: 'reproduce' });
+  } catch (e) {
+    if (created) removeIfEmpty(plan.out); // a run that failed before writing anything leaves no empty folder
+    throw e;
+  }
 }
 
 async function reproduceLocked(plan: ReproducePlan, o: ReproduceOptions): Promise<ReproduceOutcome> {

@@ -23,6 +23,7 @@ import { omitNeutral } from '../agents/agentConfig';
 import { mainMethods, methodIds, methods, resolveMethodConfig } from '../agents/methods';
 import { evaluateSpec, resolveEvaluateConfig, type EvaluateConfig } from '../eval/evaluate';
 import { canonicalJson } from '../util/hash';
+import { evidenceSpec } from './evidence';
 
 export const reproduceSpec = {
   seeds: numArray([0, 1, 2], 'training seeds: every method and sweep point is trained once per seed; results are mean ± 95% CI over seeds', { min: 0, max: 4294967295, minLength: 1 }),
@@ -46,6 +47,7 @@ export const reproduceSpec = {
   simEpochs: int(4, 'simulator: passes over the training-day rows', { min: 1 }),
   gapSessions: int(256, 'simulator fidelity: truth-gap rollout sessions on the default world (0 = skip)', { min: 0 }),
   png: bool(true, 'render every figure to PNG with headless Chromium when it is installed'),
+  ...evidenceSpec,
 };
 export type ReproduceConfig = ConfigOf<typeof reproduceSpec>;
 
@@ -68,7 +70,7 @@ export interface ConfigFile {
 const SECTIONS = ['reproduce', 'world', 'prepare', 'adapter', 'simulator', 'agents', 'trainer', 'env', 'evaluate', 'fidelity'] as const;
 
 /** Keys a section may not set, and what sets them instead. */
-const MANAGED: Record<string, Record<string, string>> = {
+export const MANAGED: Record<string, Record<string, string>> = {
   world: { trainImpressions: '--worldImpressions' },
   simulator: { epochs: '--simEpochs' },
   adapter: { progress: '(always on, silenced by HRLMG_QUIET=1)' },
@@ -98,7 +100,9 @@ export const QUICK_PRESET: ConfigFile = {
 
 export type DataSource =
   | { kind: 'world'; world: WorldConfig }
-  | { kind: 'adapter'; adapter: string; files: string[]; options: Omit<AdapterOptions, 'progress'> };
+  | { kind: 'adapter'; adapter: string; files: string[]; options: Omit<AdapterOptions, 'progress'> }
+  /** A dataset folder already prepared (by generate, prepare or an earlier reproduce): no raw file is read. */
+  | { kind: 'prepared'; dir: string };
 
 export interface ReproducePlan {
   quick: boolean;
@@ -187,6 +191,10 @@ export interface PlanInput {
   adapter?: string;
   /** Input files of the adapter (in the adapter's order). */
   input?: string[];
+  /** Per-area options given on the command line (lib/cli/reproduceOptions.ts): they win over the file. */
+  cli?: ConfigFile;
+  /** A prepared dataset folder to start from (instead of the default world or --adapter). */
+  data?: string;
 }
 
 /** Resolve and validate everything (see the module comment). */
@@ -194,6 +202,17 @@ export function resolvePlan(p: PlanInput): ReproducePlan {
   const quick = p.quick === true;
   const file = p.file ?? {};
   checkFile(file, 'config');
+  const cli = p.cli ?? {};
+  checkFile(cli, 'command line');
+  const given = (sec: 'world' | 'adapter' | 'prepare'): boolean => Object.keys(cli[sec] ?? {}).length > 0;
+  if (p.data !== undefined) {
+    if (p.adapter !== undefined || p.input !== undefined) throw new UsageError('--data starts from a prepared folder: it cannot be combined with --adapter / --input');
+    for (const sec of ['world', 'adapter', 'prepare'] as const) {
+      if (given(sec)) throw new UsageError(`--data ${p.data} is already prepared: ${sec} options (${Object.keys(cli[sec]!).map((k) => `--${k}`).join(', ')}) cannot change it (prepare it again, or drop --data)`);
+    }
+  }
+  if (p.adapter === undefined && given('adapter')) throw new UsageError(`adapter options (${Object.keys(cli.adapter!).map((k) => `--${k}`).join(', ')}) need --adapter NAME --input FILES`);
+  if (p.adapter !== undefined && given('world')) throw new UsageError(`world options (${Object.keys(cli.world!).map((k) => `--${k}`).join(', ')}) apply to the default world only, not to --adapter`);
   const q: ConfigFile = quick ? QUICK_PRESET : {};
   const rep = resolveConfig('reproduce', reproduceSpec, merge(q.reproduce, file.reproduce, p.options as Record<string, unknown>), (c) => {
     for (const s of c.seeds) if (!Number.isInteger(s)) return ['seeds', `entries must be integers, got ${s}`];
@@ -213,14 +232,19 @@ export function resolvePlan(p: PlanInput): ReproducePlan {
     const files = (p.input ?? []).map((f) => path.resolve(f));
     if (files.length !== a.files.length) throw new UsageError(`adapter ${p.adapter} needs ${a.files.length} input file(s) (${a.files.join(', ')}), got ${files.length}`);
     for (const f of files) if (!fs.existsSync(f) || !fs.statSync(f).isFile()) throw new InputError(f, 0, 'no such file');
-    const { progress: _progress, ...options } = resolveAdapterOptions(merge(q.adapter, file.adapter) as Partial<AdapterOptions>);
+    const { progress: _progress, ...options } = resolveAdapterOptions(merge(q.adapter, file.adapter, cli.adapter) as Partial<AdapterOptions>);
     source = { kind: 'adapter', adapter: p.adapter, files, options };
+  } else if (p.data !== undefined) {
+    const dir = path.resolve(p.data);
+    if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new InputError(dir, 0, 'not a prepared dataset folder (no manifest.json; make one with hrlmg prepare or hrlmg generate)');
+    source = { kind: 'prepared', dir };
   } else {
     if (p.input !== undefined) throw new UsageError('--input needs --adapter (without --adapter the default world is generated)');
-    source = { kind: 'world', world: resolveWorldConfig(merge(q.world, file.world, { trainImpressions: rep.worldImpressions })) };
+    source = { kind: 'world', world: resolveWorldConfig(merge(q.world, file.world, cli.world, { trainImpressions: rep.worldImpressions })) };
   }
-  const prepare = resolvePrepareConfig(merge(q.prepare, file.prepare) as Partial<PrepareConfig>);
-  const simulator = resolveSimulatorConfig(merge(q.simulator, file.simulator, { epochs: rep.simEpochs }));
+  // with --data the recorded preparation is the folder's own (its manifest), not these defaults
+  const prepare = p.data !== undefined ? preparedConfig(path.resolve(p.data)) : resolvePrepareConfig(merge(q.prepare, file.prepare, cli.prepare) as Partial<PrepareConfig>);
+  const simulator = resolveSimulatorConfig(merge(q.simulator, file.simulator, cli.simulator, { epochs: rep.simEpochs }));
   const fid = merge(file.fidelity);
   for (const k of Object.keys(fid)) if (k !== 'maxRows') throw new ConfigError('fidelity', k, 'unknown key (known: maxRows)');
   const maxRows = fid.maxRows ?? 0;
@@ -228,7 +252,7 @@ export function resolvePlan(p: PlanInput): ReproducePlan {
 
   const agents: Record<string, Record<string, unknown>> = {};
   for (const { id: m, spec } of methods()) {
-    const o = merge(pick(q.agents?.all, spec), pick(file.agents?.all, spec), q.agents?.[m], file.agents?.[m], { E: prepare.embeddingDim, N: prepare.N });
+    const o = merge(pick(q.agents?.all, spec), pick(file.agents?.all, spec), q.agents?.[m], file.agents?.[m], pick(cli.agents?.all, spec), { E: prepare.embeddingDim, N: prepare.N });
     agents[m] = planAgent(m, o);
   }
   const c = agents['hrl-mg'].c as number;
@@ -269,6 +293,17 @@ export function resolvePlan(p: PlanInput): ReproducePlan {
     onlineEval,
     offlineEval,
   };
+}
+
+/** The preparation config a prepared folder was made with (its manifest), completed with today's defaults. */
+function preparedConfig(dir: string): PrepareConfig {
+  let m: { config?: Partial<PrepareConfig> };
+  try {
+    m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+  } catch (e) {
+    throw new InputError(path.join(dir, 'manifest.json'), 0, `cannot read the manifest: ${(e as Error).message}`);
+  }
+  return resolvePrepareConfig(m.config ?? {});
 }
 
 // ---- what gets trained ---------------------------------------------------------------------------

@@ -48,3 +48,17 @@ export function formatInterval(s: SeedStats, digits?: number): string {
   const d = digits ?? digitsFor(s.mean);
   return `[${s.lo.toFixed(d)}, ${s.hi.toFixed(d)}]`;
 }
+
+/** A SeedStats whose 95% CI is clipped to the metric's range [min, max] (MAP, NDCG, AUC: [0, 1]). */
+export interface ClippedStats extends SeedStats {
+  /** True when the t interval left the range and was cut at its bound(s). */
+  clipped: boolean;
+}
+
+/** Clip the CI of `s` to [min, max] (a bounded metric's mean over seeds cannot leave its range). */
+export function clipInterval(s: SeedStats, min: number, max: number): ClippedStats {
+  if (!(s.n >= 2 && Number.isFinite(s.lo) && Number.isFinite(s.hi))) return { ...s, clipped: false };
+  const lo = Math.max(min, s.lo);
+  const hi = Math.min(max, s.hi);
+  return { ...s, lo, hi, clipped: lo !== s.lo || hi !== s.hi };
+}

@@ -5,7 +5,8 @@
  * time of every stage.
  */
 import { judgeGreater, judgePeak, tally, type Claim } from './claims';
-import { formatStats, type SeedStats } from './seedStats';
+import { clipInterval, formatInterval, formatStats, type SeedStats } from './seedStats';
+import { LOGGED_ORDER_NOTE, showLoggedOrder, type EvidenceWarning } from './evidence';
 import { USER_MODEL_NAMES } from './figures';
 import { mainComparison, seedValues, statsOf, type ReproduceResults, type SessionLength, type UserModel } from './results';
 
@@ -26,8 +27,10 @@ export function buildClaims(res: ReproduceResults): Claim[] {
     id: string, group: string, text: string, source: string,
     rows: ReadonlyArray<R>, whereA: Record<string, unknown>, whereB: Record<string, unknown>, metric: string, names: [string, string],
   ): void => {
-    const a = statsOf(rows, whereA, metric);
-    const b = statsOf(rows, whereB, metric);
+    // MAP and NDCG lie in [0, 1]: their intervals are judged and shown clipped to it
+    const clip = metric === 'map' || /^ndcg@\d+$/.test(metric) ? (x: SeedStats): SeedStats => clipInterval(x, 0, 1) : (x: SeedStats): SeedStats => x;
+    const a = clip(statsOf(rows, whereA, metric));
+    const b = clip(statsOf(rows, whereB, metric));
     const paired = { a: seedValues(rows, whereA, metric), b: seedValues(rows, whereB, metric) };
     claims.push({ id, group, text, source, ...judgeGreater(a, b, names, paired) });
   };
@@ -113,6 +116,12 @@ function cell(s: SeedStats): string {
   return s.n ? `${formatStats(s)} (n=${s.n})` : 'n/a';
 }
 
+/** A metric bounded to [0, 1] (MAP, NDCG): its CI is clipped to the range, and marked when it was. */
+function boundedCell(s: SeedStats): string {
+  const c = clipInterval(s, 0, 1);
+  return c.clipped ? `${formatStats(s)}, CI clipped to ${formatInterval(c)}† (n=${s.n})` : cell(s);
+}
+
 /** A reference policy's value: mean ± per-session 95% CI half-width (one run). */
 function referenceCell(mean: number, halfWidth: number, sessions: number): string {
   if (!Number.isFinite(mean)) return 'n/a';
@@ -135,6 +144,8 @@ export interface SummaryContext {
   stages: StageTime[];
   /** Lines describing the run (dataset, budget, backend...). */
   about: string[];
+  /** What the figures rest on, when it is too little (evidence.ts). */
+  warnings?: EvidenceWarning[];
 }
 
 /** summary.md (see the module comment). */
@@ -142,6 +153,10 @@ export function renderSummary(res: ReproduceResults, ctx: SummaryContext): strin
   const L: string[] = [];
   L.push('# HRL-MG reproduction: summary', '');
   L.push(...ctx.about.map((a) => `- ${a}`), '');
+  const warnings = ctx.warnings ?? [];
+  if (warnings.length) {
+    L.push('## ⚠ Warnings: read the figures below with these in mind', '', ...warnings.map((w) => `- **Warning:** ${w.text}.`), '');
+  }
   const t = tally(ctx.claims);
   L.push(
     `**Claims:** ${t.held} held, ${t['did not hold']} did not hold, ${t.inconclusive} inconclusive, ${t['not tested']} not tested (of ${ctx.claims.length}).`,
@@ -178,12 +193,15 @@ export function renderSummary(res: ReproduceResults, ctx: SummaryContext): strin
     L.push('## Figure 7: offline test (re-ranking logged test sessions)', '');
     const ks = Object.keys(ev.offline[0]).filter((k) => /^ndcg@\d+$/.test(k));
     const metrics = ['map', ...ks];
-    const rows = mainComparison(res).filter((m) => ev.offline.some((r) => r.variant === m.v)).map((m) => [m.label, ...metrics.map((k) => cell(statsOf(ev.offline, { variant: m.v }, k)))]);
+    const rows = mainComparison(res).filter((m) => ev.offline.some((r) => r.variant === m.v)).map((m) => [m.label, ...metrics.map((k) => boundedCell(statsOf(ev.offline, { variant: m.v }, k)))]);
     // the references do not depend on the agent (same sessions for every run): one method's rows
     const v0 = ev.offline[0].variant;
-    rows.push(['logged order (reference)', ...metrics.map((k) => cell(statsOf(ev.offline, { variant: v0 }, k === 'map' ? 'loggedMap' : `logged ${k}`)))]);
-    rows.push(['random order (reference)', ...metrics.map((k) => cell(statsOf(ev.offline, { variant: v0 }, k === 'map' ? 'randomMap' : `random ${k}`)))]);
+    const logged = showLoggedOrder(res);
+    if (logged) rows.push(['logged order (reference)', ...metrics.map((k) => boundedCell(statsOf(ev.offline, { variant: v0 }, k === 'map' ? 'loggedMap' : `logged ${k}`)))]);
+    rows.push(['random order (reference)', ...metrics.map((k) => boundedCell(statsOf(ev.offline, { variant: v0 }, k === 'map' ? 'randomMap' : `random ${k}`)))]);
     L.push(mdTable(['method', ...metrics.map(metricText)], rows), '', `Sessions re-ranked per run: ${ev.offline[0].sessions} (the same sessions for every run).`, '');
+    if (rows.some((r) => r.some((c) => c.includes('†')))) L.push('† The t interval over seeds left the metric\'s range [0, 1]; shown cut at the bound (few seeds: a wide interval).', '');
+    if (!logged) L.push(LOGGED_ORDER_NOTE, '');
   }
   if (ev && ev.online.length) {
     L.push('## Figure 8: online test (per session)', '');

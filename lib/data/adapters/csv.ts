@@ -13,6 +13,8 @@ export interface CsvFormat {
   header: string | null;
   /** Column names (their count is the expected column count; used in messages). */
   columns: string[];
+  /** Extra words for a column-count error with `n` fields (e.g. "swapped input files?"), or null. */
+  columnHint?: (n: number) => string | null;
   /** Parse one data row whose fields are in `f`; throw InputError for bad values. */
   row: (s: string, f: FieldSplitter, line: number) => void;
 }
@@ -37,7 +39,10 @@ export async function readCsv(file: string, format: CsvFormat, acc: EventAccumul
       }
       if (isHeader) throw new InputError(file, line, 'header line repeated (concatenated files?)');
       const nf = f.split(s, a, b);
-      if (nf !== ncol) throw new InputError(file, line, `expected ${ncol} columns (${format.columns.join(',')}), got ${nf}`);
+      if (nf !== ncol) {
+        const hint = format.columnHint?.(nf);
+        throw new InputError(file, line, `expected ${ncol} columns (${format.columns.join(',')}), got ${nf}${hint ? `: ${hint}` : ''}`);
+      }
       if (header === null && line === 1) {
         const c = s.charCodeAt(a);
         if ((c >= 65 && c <= 90) || (c >= 97 && c <= 122)) {

@@ -60,9 +60,11 @@ export function show(text: string, max = 40): string {
 
 /**
  * A non-negative integer id in s[a, b): 1-15 digits, optionally followed by '.' and zeros when
- * `allowDotZero` (JD writes user ids as floats, '280567.0'). Returns -1 when it is not one.
+ * `allowDotZero` (default on: JD writes user ids as floats, '280567.0', and pandas exports integer
+ * columns with missing values as floats, '14418.0'). An integral float is the same id; a fraction
+ * ('1.5') is not an id and returns -1, as does anything else that is not one.
  */
-export function parseId(s: string, a: number, b: number, allowDotZero = false): number {
+export function parseId(s: string, a: number, b: number, allowDotZero = true): number {
   let v = 0;
   let i = a;
   for (; i < b; i++) {
@@ -84,6 +86,7 @@ export function idProblem(name: string, text: string): string {
   if (text.length === 0) return `${name} is empty`;
   if (/^-\d+(\.\d*)?$/.test(text)) return `${name} ${show(text)} is negative`;
   if (/^\d{16,}(\.0*)?$/.test(text)) return `${name} ${show(text)} is too large (more than 15 digits)`;
+  if (/^\d+\.\d*[1-9]\d*$/.test(text)) return `${name} ${show(text)} is not a non-negative integer (it has a fractional part; integral floats such as "12.0" are accepted)`;
   return `${name} ${show(text)} is not a non-negative integer`;
 }
 

@@ -18,6 +18,9 @@
  * | RetailRocket  | transaction               | Order    |                                                       |
  * | YOOCHOOSE     | click (clicks file)       | Click    |                                                       |
  * | YOOCHOOSE     | buy (buys file)           | Order    |                                                       |
+ * | OTTO (JSONL)  | clicks                    | Click    | item page opened                                      |
+ * | OTTO (JSONL)  | carts                     | Click    | interest short of a purchase (as Taobao cart)         |
+ * | OTTO (JSONL)  | orders                    | Order    |                                                       |
  * | (all)         | sampled negative          | Skip     | lib/data/negatives.ts, k per positive                 |
  *
  * Merging (`mergeRepeats`, default on): all events on the same item within one session form ONE
@@ -26,7 +29,7 @@
  * a subset of the clicked impressions, as in the paper's funnel.
  *
  * Sessions: a user's events split at gaps > `sessionGapMinutes` (lib/data/sessionize.ts), except
- * YOOCHOOSE whose SessionID is both user and session. sessionDay counts UTC days from the first
+ * YOOCHOOSE and OTTO whose session id is both user and session. sessionDay counts UTC days from the first
  * kept event's day. Users, items and categories get dense indices in order of first appearance
  * among kept rows (rawId keeps the source id; string categories map through `categoryRaw`).
  * Negatives: `negativesPerPositive` = k skipped impressions per positive, drawn from item
@@ -43,11 +46,13 @@ import { AdapterOptions } from './options';
 import { readRetailRocket } from './retailrocket';
 import { readTaobao } from './taobao';
 import { readYoochoose } from './yoochoose';
+import { readOttoJsonl } from './otto';
 
 export { readTaobao, TAOBAO_WINDOW } from './taobao';
 export { readJd, JD_HEADER } from './jd';
 export { readRetailRocket, RETAILROCKET_HEADER } from './retailrocket';
 export { readYoochoose } from './yoochoose';
+export { readOttoJsonl } from './otto';
 export { ADAPTER_SPEC, resolveAdapterOptions, MAX_UNIX_SECONDS } from './options';
 export type { AdapterOptions } from './options';
 export type { AdapterLog, AdapterStats } from './events';
@@ -69,6 +74,7 @@ const TAOBAO_FILES = ['UserBehavior.csv'];
 const JD_FILES = ['JData_Action_201603.csv'];
 const RR_FILES = ['events.csv'];
 const YC_FILES = ['yoochoose-clicks.dat', 'yoochoose-buys.dat'];
+const OTTO_FILES = ['train.jsonl'];
 
 /** Adapters by name (for the CLI). */
 export const ADAPTERS: Record<string, AdapterEntry> = {
@@ -102,6 +108,14 @@ export const ADAPTERS: Record<string, AdapterEntry> = {
     read: async (files, opts) => {
       arity('yoochoose', YC_FILES, files);
       return readYoochoose(files[0], files[1], opts);
+    },
+  },
+  otto: {
+    description: 'JSONL, one session per line (OTTO): {"session": 12, "events": [{"aid": 123, "ts": 1659304800, "type": "clicks"|"carts"|"orders"}]}',
+    files: OTTO_FILES,
+    read: async (files, opts) => {
+      arity('otto', OTTO_FILES, files);
+      return readOttoJsonl(files[0], opts);
     },
   },
 };

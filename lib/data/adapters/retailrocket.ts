@@ -3,7 +3,8 @@
  *
  * Header `timestamp,visitorid,event,itemid,transactionid`; timestamp in unix MILLISECONDS (kept as
  * fractional seconds); event: view (detail-page view) => Click, addtocart => Click,
- * transaction => Order. transactionid is empty or an integer (validated, unused). events.csv has
+ * transaction => Order. transactionid is empty or an integer, an integral float such as '14418.0'
+ * (pandas' export of a column with missing values) included (validated, unused). events.csv has
  * no categories (they live in item_properties*.csv, not read here): every item gets the category
  * 'unknown'. Users are visitors.
  */

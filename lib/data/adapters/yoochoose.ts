@@ -73,8 +73,11 @@ export async function readYoochoose(clicksFile: string, buysFile: string, option
     if (price > 0) acc.setItemPrice(i, price);
     acc.push(acc.userOf(sid), i, Feedback.Order, t);
   };
-  await readCsv(clicksFile, { header: null, columns: ['SessionID', 'Timestamp', 'ItemID', 'Category'], row: click }, acc, opts);
-  const st = await readCsv(buysFile, { header: null, columns: ['SessionID', 'Timestamp', 'ItemID', 'Price', 'Quantity'], row: buy }, acc, opts);
+  // A swapped pair of files is the usual cause of a column-count error here: say so.
+  const swapped = (want: number, looksLike: string) => (n: number): string | null =>
+    n === want ? `this looks like the ${looksLike} file; inputs are given in the order clicks,buys (yoochoose-clicks.dat,yoochoose-buys.dat)` : null;
+  await readCsv(clicksFile, { header: null, columns: ['SessionID', 'Timestamp', 'ItemID', 'Category'], columnHint: swapped(5, 'buys'), row: click }, acc, opts);
+  const st = await readCsv(buysFile, { header: null, columns: ['SessionID', 'Timestamp', 'ItemID', 'Price', 'Quantity'], columnHint: swapped(4, 'clicks'), row: buy }, acc, opts);
   acc.rawEventCounts.click = counts.click;
   acc.rawEventCounts.buy = counts.buy;
   if (acc.n === 0) throw noUsableRows(buysFile, st.lastLine, acc);

@@ -15,7 +15,10 @@ export const prepareConfigSpec = {
   dropColdUsers: bool(false, 'also drop users with no training-split rows at all (default: keep them; their test states start empty)'),
   // ---- split by day (EventLog.sessionDay) --------------------------------------------------
   trainDays: numArray([], 'day indices of the training split; [] = every day before the first test day', { min: 0 }),
-  testDays: numArray([], 'day indices of the test split; [] = the last day of the log', { min: 0 }),
+  testDays: numArray([], 'day indices of the test split; [] = the last days, enough for testMinSessions / testMinOrders (a two-day log: its last day)', { min: 0 }),
+  testMinSessions: int(200, 'default test split: earlier days join the last one until the test split has this many sessions (and testMinOrders orders)', { min: 0 }),
+  testMinOrders: int(50, 'default test split: ... and this many ordered impressions', { min: 0 }),
+  testMaxShare: num(0.25, 'default test split: at most this share of all sessions (the last day always; one training day always stays)', { gt: 0, max: 1 }),
   // ---- item embeddings: PPMI + randomized truncated SVD of co-occurrence (training split) -----
   embeddingDim: int(50, 'item embedding dimension (paper Sec. 4.1: 50); must be < the number of items after filtering', { min: 1, max: 1000 }),
   embWindow: int(5, 'co-occurrence window: two impressions of one session at most this many positions apart co-occur', { min: 1, max: 1000 }),

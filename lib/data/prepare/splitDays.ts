@@ -1,11 +1,13 @@
 /**
  * Which sessions go to the training split and which to the test split, by day index
- * (EventLog.sessionDay). Default: test = the log's last day, train = every earlier day
- * (the paper: train Aug. 11th, test Aug. 12th).
+ * (EventLog.sessionDay). Default: test = the last days of the log, enough of them for the test
+ * figures (testSplit.ts; a two-day log: the last day, as in the paper: train Aug. 11th, test
+ * Aug. 12th), train = every earlier day.
  */
 import { ConfigError } from '../../util/errors';
 import { EventLog } from '../schema';
 import { PrepareConfig } from './config';
+import { chooseTestDays, dayCounts, sessionOrdersOf } from './testSplit';
 
 export const SPLIT_TRAIN = 0;
 export const SPLIT_TEST = 1;
@@ -18,10 +20,16 @@ export interface SplitDays {
   sessionSplit: Int8Array; // [nSessions]
 }
 
-export function splitDays(log: EventLog, cfg: Pick<PrepareConfig, 'trainDays' | 'testDays'>): SplitDays {
+export type SplitConfig = Pick<PrepareConfig, 'trainDays' | 'testDays' | 'testMinSessions' | 'testMinOrders' | 'testMaxShare'>;
+
+/**
+ * `sessionOrders`: ordered impressions per session, for the default test split; by default counted
+ * from the log's rows (the streaming path passes them, its pass-1 log has none).
+ */
+export function splitDays(log: EventLog, cfg: SplitConfig, sessionOrders: ArrayLike<number> | null = sessionOrdersOf(log)): SplitDays {
   const present = Array.from(new Set(Array.from(log.sessionDay))).sort((a, b) => a - b);
   if (present.length === 0) throw new ConfigError('prepare', 'testDays', `the log (${log.source}) has no sessions`);
-  const test = cfg.testDays.length ? [...cfg.testDays].sort((a, b) => a - b) : [present[present.length - 1]];
+  const test = cfg.testDays.length ? [...cfg.testDays].sort((a, b) => a - b) : chooseTestDays(dayCounts(log.sessionDay, sessionOrders), cfg);
   const train = cfg.trainDays.length ? [...cfg.trainDays].sort((a, b) => a - b) : present.filter((d) => d < test[0]);
   const has = (d: number): boolean => present.includes(d);
   if (!train.some(has)) {

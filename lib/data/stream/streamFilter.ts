@@ -33,7 +33,7 @@ export interface StreamFilterResult {
   report: FilterReport;
 }
 
-type FilterConfig = Pick<PrepareConfig, 'trainDays' | 'testDays' | 'minItemImpressions' | 'minItemClicks' | 'minUserImpressions' | 'minUserSessions' | 'dropColdUsers'>;
+type FilterConfig = Pick<PrepareConfig, 'trainDays' | 'testDays' | 'testMinSessions' | 'testMinOrders' | 'testMaxShare' | 'minItemImpressions' | 'minItemClicks' | 'minUserImpressions' | 'minUserSessions' | 'dropColdUsers'>;
 
 export interface PassOptions {
   chunkRows: number;
@@ -101,15 +101,21 @@ export async function streamFilter(src: LogSource, cfg: FilterConfig, o: PassOpt
   const nUsers = src.nUsers;
   // pass 1: session days, checks
   const sessionDay = new Int32Array(src.nSessions);
+  const sessionOrders = new Int32Array(src.nSessions); // for the default test split
   const st = { session: 0, row: 0, lastUser: 0 };
   await forEachChunk(src, o, 1, 'checking', (c) => {
     checkChunk(src, c, st);
     sessionDay.set(c.sessionDay, c.session0);
+    for (let k = 0; k < c.nSessions; k++) {
+      let n = 0;
+      for (let r = c.sessionStart[k]; r < c.sessionStart[k + 1]; r++) if (c.feedback[r] === Feedback.Order) n++;
+      sessionOrders[c.session0 + k] = n;
+    }
   });
   if (st.session !== src.nSessions || st.row !== src.rows) {
     throw new InputError(`log (${src.source})`, 0, `invalid EventLog (${src.source}): chunks cover ${st.session} sessions / ${st.row} rows, the log has ${src.nSessions} / ${src.rows}`);
   }
-  const days = splitDays({ source: src.source, nSessions: src.nSessions, sessionDay } as EventLog, cfg);
+  const days = splitDays({ source: src.source, nSessions: src.nSessions, sessionDay } as EventLog, cfg, sessionOrders);
   const split = days.sessionSplit;
 
   // pass 2: items, on training rows

@@ -19,6 +19,10 @@ import type { ReproducePlan } from '../reproduceConfig';
 import { readStageRecord, stageHash } from '../stageCache';
 import { note, type PipelineContext } from './context';
 import type { Stage } from './stage';
+import { preparedSourceKey, usePreparedDataset } from '../preparedSource';
+import { withoutDefaultSplitRule } from '../../data/prepare/testSplit';
+import { resolvePrepareConfig } from '../../data/prepare/config';
+import type { DatasetManifest } from '../../data/prepare/preparedDataset';
 
 export const dataStage: Stage = {
   name: 'data',
@@ -28,38 +32,45 @@ export const dataStage: Stage = {
     const source =
       plan.source.kind === 'world'
         ? { kind: 'world', world: plan.source.world }
-        : {
+        : plan.source.kind === 'prepared'
+          ? preparedSourceKey(plan.source.dir)
+          : {
             kind: 'adapter',
             adapter: plan.source.adapter,
             options: plan.source.options,
             files: plan.source.files.map((f) => ({ name: path.basename(f), bytes: fs.statSync(f).size, sha256: inputSha256(f, recordFile) })),
           };
-    const config = { source, prepare: plan.prepare };
+    // the default world has two days: the default-split rule cannot change its split (testSplit.ts)
+    const config = { source, prepare: plan.source.kind === 'world' ? withoutDefaultSplitRule(plan.prepare, resolvePrepareConfig()) : plan.prepare };
     const hash = stageHash('data', config, {});
     return {
       hash, config, inputs: {},
       outputs: ['data/manifest.json', 'results/data.json', 'results/data.csv'],
       run: async () => {
-        let ds;
-        if (plan.source.kind === 'world') {
+        let m: DatasetManifest;
+        if (plan.source.kind === 'prepared') {
+          note(`data: using the prepared folder ${plan.source.dir} (verifying its checksums)...`);
+          m = await usePreparedDataset(plan.source.dir, ctx.dataDir);
+        } else if (plan.source.kind === 'world') {
           note('data: generating the default world and its two-day log...');
           const g0 = Date.now();
           const { world, log } = generateWorld(plan.source.world, { progress: true });
           const generateSeconds = (Date.now() - g0) / 1000;
           note(`data: ${log.item.length.toLocaleString('en-US')} impressions in ${generateSeconds.toFixed(1)}s; preparing...`);
-          ds = await prepareDataset(log, plan.prepare, { progress: true, sourceInfo: { kind: 'world', config: world.cfg, bias: world.bias, generateSeconds } });
+          const ds = await prepareDataset(log, plan.prepare, { progress: true, sourceInfo: { kind: 'world', config: world.cfg, bias: world.bias, generateSeconds } });
+          m = await saveDataset(ctx.dataDir, ds);
         } else {
           const s = plan.source;
           note(`data: reading ${s.files.join(', ')} (${s.adapter})...`);
           const r0 = Date.now();
           const log = await ADAPTERS[s.adapter].read(s.files, { ...s.options, progress: true });
           const readSeconds = (Date.now() - r0) / 1000;
-          ds = await prepareDataset(log, plan.prepare, {
+          const ds = await prepareDataset(log, plan.prepare, {
             progress: true,
             sourceInfo: { kind: 'adapter', adapter: s.adapter, files: (source as { files: unknown }).files, options: s.options, adapterStats: log.adapterStats, categoryRaw: log.categoryRaw, readSeconds },
           });
+          m = await saveDataset(ctx.dataDir, ds);
         }
-        const m = await saveDataset(ctx.dataDir, ds);
         const stats = m.statistics as unknown as Record<string, Record<string, number>>;
         writeJsonAtomic(ctx.resultFile('data.json'), {
           ...ctx.header('data', hash, config),
