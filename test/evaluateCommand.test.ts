@@ -59,6 +59,31 @@ test('evaluate and oracles on a tiny world: tables, JSON, shared references, err
     assert.ok(oref(/true E\[reward\]/, T).reward.mean > oref(/^random$/, T).reward.mean);
   }
 
+  // ---- the opt-in planning oracle (fast search settings): one more row per length, the others unchanged
+  assert.ok(!orows.some((r) => /planning/.test(r.policy)), 'planning is not in the default set');
+  const PLAN = ['--depth', '3', '--rollouts', '1', '--shortlist', '2', '--rolloutPool', '3'];
+  const op = cli('oracles', '--data', 'world', '--json', 'planning.json', '--T', '10,20', '--with-planning', ...PLAN, ...TEST);
+  assert.equal(op.code, 0, op.err);
+  const pj = JSON.parse(fs.readFileSync(path.join(work, 'planning.json'), 'utf8'));
+  const prows = pj.table as Row[];
+  assert.equal(prows.length, 5 * 2, '5 references x 2 lengths');
+  for (const T of [10, 20]) {
+    const ofT = (rows: Row[]): Row[] => rows.filter((r) => r.T === T);
+    assert.deepEqual(ofT(prows).slice(0, 4), ofT(orows), `T=${T}: adding planning leaves the other rows as they were`);
+    const pl = ofT(prows)[4];
+    assert.match(pl.policy, /planning oracle/);
+    assert.equal(printedReward(op.out, pl.policy, T), Number(pl.reward.mean.toFixed(3)));
+    const g = pj.planning.gains.find((x: { T: number }) => x.T === T);
+    assert.ok(Math.abs(g.gain - pl.reward.mean / oref(/true E\[reward\]/, T).reward.mean) < 1e-12, `T=${T}: gain = planning / greedy-reward`);
+    assert.ok(Number.isFinite(g.diffHalfWidth) && g.sessions === 32);
+    assert.match(op.out, new RegExp(`planning gain \\(T=${T}\\) = ${g.gain.toFixed(3)} `));
+  }
+  assert.deepEqual(pj.planning.config, { depth: 3, rollouts: 1, shortlist: 2, rolloutPool: 3 });
+  // --references planning is the same opt-in (same numbers)
+  const op2 = cli('oracles', '--data', 'world', '--json', 'planning2.json', '--T', '10,20', '--references', 'planning', ...PLAN, ...TEST);
+  assert.equal(op2.code, 0, op2.err);
+  assert.deepEqual(JSON.parse(fs.readFileSync(path.join(work, 'planning2.json'), 'utf8')).table.filter((r: Row) => /planning/.test(r.policy)), prows.filter((r) => /planning/.test(r.policy)));
+
   // ---- evaluate against the truth: h, and the references of `oracles` at the same settings
   const e = cli('evaluate', '--agent', 'run', '--data', 'world', '--backend', 'truth', '--json', 'eval.json', '--shortT', '10', '--longT', '20', '--offlineSessions', '40', ...TEST);
   assert.equal(e.code, 0, e.err);

@@ -110,7 +110,7 @@ test('registry and contracts: truth-only references, unknown ids, unpaired tests
   assert.deepEqual(referencesFor(notTruth).map((r) => r.id), ['random']);
   assert.deepEqual(referencesFor(truth).map((r) => r.id), REFERENCES.map((r) => r.id));
   const rw = { skip: 0, click: 1, order: 5 };
-  for (const id of ['logging', 'greedy-click', 'greedy-reward']) assert.throws(() => makeReference(id, notTruth, rw, 0), (e: Error) => e instanceof UsageError && /ground-truth backend/.test(e.message));
+  for (const id of ['logging', 'greedy-click', 'greedy-reward']) assert.throws(() => makeReference(id, notTruth, rw, 0, 50), (e: Error) => e instanceof UsageError && /ground-truth backend/.test(e.message));
   assert.throws(() => referenceDef('planning-oops'), /unknown reference policy 'planning-oops' \(known: random, logging, greedy-click, greedy-reward\)/);
   const a = onlineReferences(['random', 'greedy-reward'], ds, truth, { ...OPTS, Ts: [20] });
   const b = onlineReferences(['random'], ds, truth, { ...OPTS, Ts: [20], seed: 7 });

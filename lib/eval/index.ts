@@ -21,6 +21,8 @@ export { GreedyOraclePolicy, ORACLE_KINDS, oracleWeights, headroomCaptured, type
 export { LoggingReferencePolicy } from './loggingReferencePolicy';
 export {
   REFERENCES,
+  OPT_IN_REFERENCES,
+  ALL_REFERENCES,
   HEADROOM_FLOOR,
   HEADROOM_ORACLE,
   HEADROOM_DEFINITION,

@@ -11,8 +11,9 @@
  * the oracle reads its hidden state, and a reward measured against the learned simulator is on
  * another model's scale (docs/deviations.md, "headroom captured").
  *
- * To add a reference (e.g. a planning oracle) append ONE entry to REFERENCES; the `oracles` command,
- * `evaluate` and the reproduce pipeline pick it up.
+ * To add a reference append ONE entry to REFERENCES (the default set: the `oracles` command,
+ * `evaluate` and the reproduce pipeline pick it up) or to OPT_IN_REFERENCES (slow ones such as the
+ * planning oracle: run only when asked for by id, e.g. `hrlmg oracles --with-planning`).
  */
 import { UsageError } from '../util/errors';
 import { Rng } from '../util/rng';
@@ -26,6 +27,7 @@ import type { SimDataset } from '../sim/types';
 import { evaluate, type EvaluateConfig, type EvaluateExtras, type EvaluationRecord } from './evaluate';
 import { GreedyOraclePolicy, headroomCaptured } from './oracles';
 import { LoggingReferencePolicy } from './loggingReferencePolicy';
+import { PlanningOraclePolicy } from './planningOracle';
 import { onlineTest, type OnlineResult } from './onlineTest';
 
 /** What a reference policy is built from. */
@@ -36,6 +38,12 @@ export interface ReferenceContext {
   rewards: Rewards;
   /** The policy's own seeded stream (forked from the evaluation seed and the reference id). */
   rng: Rng;
+  /** Session length of the envs it acts in (a planner cuts its lookahead at the session end). */
+  T: number;
+  /** The seed the stream was forked from (a reference with its own seeded config uses it). */
+  seed: number;
+  /** The reference's own settings (e.g. the planning oracle's planningOracleSpec keys), {} by default. */
+  config: Record<string, unknown>;
 }
 
 export interface ReferenceDef {
@@ -47,6 +55,8 @@ export interface ReferenceDef {
   doc: string;
   /** Reads the default world's true hidden session state: runs only against the ground-truth backend. */
   needsTruth: boolean;
+  /** Built once per session length (it reads ctx.T); the others are one object for every length. */
+  perSessionLength?: boolean;
   make(ctx: ReferenceContext): Policy;
 }
 
@@ -89,6 +99,24 @@ export const REFERENCES: ReferenceDef[] = [
   },
 ];
 
+/**
+ * References run only when asked for by id (too slow for every reproduce run): the planning oracle
+ * (lib/eval/planningOracle.ts, ~5-20 ms per session step at its default config).
+ */
+export const OPT_IN_REFERENCES: ReferenceDef[] = [
+  {
+    id: 'planning',
+    label: 'planning oracle, true model',
+    doc: 'rollout policy on cloned true hidden states (greedy and intent-building base policies, lookahead cut at T): an estimate of the best achievable',
+    needsTruth: true,
+    perSessionLength: true,
+    make: (c) => new PlanningOraclePolicy(truthOf(c, 'planning'), c.rewards, c.T, { seed: c.seed, ...c.config }),
+  },
+];
+
+/** Every known reference: the default set, then the opt-in ones. */
+export const ALL_REFERENCES: ReferenceDef[] = [...REFERENCES, ...OPT_IN_REFERENCES];
+
 /** h's floor and ceiling. */
 export const HEADROOM_FLOOR = 'random';
 export const HEADROOM_ORACLE = 'greedy-reward';
@@ -99,8 +127,8 @@ export const HEADROOM_DEFINITION =
   'NaN/null when the oracle does not beat random or no ground truth exists';
 
 export function referenceDef(id: string): ReferenceDef {
-  const d = REFERENCES.find((r) => r.id === id);
-  if (!d) throw new UsageError(`unknown reference policy '${id}' (known: ${REFERENCES.map((r) => r.id).join(', ')})`);
+  const d = ALL_REFERENCES.find((r) => r.id === id);
+  if (!d) throw new UsageError(`unknown reference policy '${id}' (known: ${ALL_REFERENCES.map((r) => r.id).join(', ')})`);
   return d;
 }
 
@@ -109,15 +137,18 @@ export function hasTruth(backend: UserBackend): boolean {
   return backend instanceof TrueModelBackend;
 }
 
-/** The references that can run on `backend` (all of them on the ground truth; random elsewhere). */
+/** The default references that can run on `backend` (all of them on the ground truth; random elsewhere). */
 export function referencesFor(backend: UserBackend): ReferenceDef[] {
   const truth = hasTruth(backend);
   return REFERENCES.filter((r) => truth || !r.needsTruth);
 }
 
-/** Build reference `id` for envs on `backend`; its stream is forked from `seed` and the id. */
-export function makeReference(id: string, backend: UserBackend, rewards: Rewards, seed: number): Policy {
-  return referenceDef(id).make({ backend, rewards, rng: new Rng(seed).fork(`reference/${id}`) });
+/**
+ * Build reference `id` for envs on `backend` with sessions of length `T`; its stream is forked from
+ * `seed` and the id.
+ */
+export function makeReference(id: string, backend: UserBackend, rewards: Rewards, seed: number, T: number, config: Record<string, unknown> = {}): Policy {
+  return referenceDef(id).make({ backend, rewards, rng: new Rng(seed).fork(`reference/${id}`), T, seed, config });
 }
 
 export interface ReferenceEvaluation {
@@ -146,8 +177,11 @@ export async function evaluateReferences(
   for (const id of ids) {
     const def = referenceDef(id);
     if (def.needsTruth && !hasTruth(backend)) throw new UsageError(`reference '${id}' needs the ground-truth backend of the default world, got '${backend.name}'`);
+    // evaluate() runs the short and the long test with ONE policy object: a reference built per length cannot.
+    if (def.perSessionLength) throw new UsageError(`reference '${id}' is built per session length: run it with onlineReferences (hrlmg oracles --with-${id}), not evaluateReferences`);
     const seed = Number((overrides as { seed?: number }).seed ?? 0);
-    const policy = makeReference(id, backend, rewardsOf(extras), seed);
+    const T = Number((overrides as { shortT?: number }).shortT ?? 50);
+    const policy = makeReference(id, backend, rewardsOf(extras), seed, T);
     const record = await evaluate(policy, ds, backend, { ...overrides, online: true, offline: false }, extras);
     out.push({ id, label: def.label, record });
   }
@@ -163,6 +197,8 @@ export interface OnlineReferenceOptions {
   poolSize: number;
   /** Extra RecEnv settings (rewards, recall shares...), as EvaluateExtras.env. */
   env?: Record<string, unknown>;
+  /** Per-reference settings by id (ReferenceContext.config), e.g. { planning: { depth: 5 } }. */
+  configs?: Record<string, Record<string, unknown>>;
   progress?: boolean;
 }
 
@@ -186,8 +222,12 @@ export function onlineReferences(ids: string[], ds: SimDataset, backend: UserBac
   return ids.map((id) => {
     const def = referenceDef(id);
     if (def.needsTruth && !hasTruth(backend)) throw new UsageError(`reference '${id}' needs the ground-truth backend of the default world, got '${backend.name}'`);
-    const policy = makeReference(id, backend, envs[0].config.rewards, o.seed);
-    const online = envs.map((env) => onlineTest(policy, env, { sessions: o.sessions, progress: o.progress ? `${id} T=${env.T}` : false }));
+    // One object for every length (as evaluate() runs short then long), or one per length if it plans to T.
+    const cfg = o.configs?.[id] ?? {};
+    const shared = def.perSessionLength ? null : makeReference(id, backend, envs[0].config.rewards, o.seed, envs[0].T, cfg);
+    const online = envs.map((env) =>
+      onlineTest(shared ?? makeReference(id, backend, env.config.rewards, o.seed, env.T, cfg), env, { sessions: o.sessions, progress: o.progress ? `${id} T=${env.T}` : false }),
+    );
     return { id, label: def.label, doc: def.doc, online };
   });
 }
