@@ -111,7 +111,7 @@ test('registry and contracts: truth-only references, unknown ids, unpaired tests
   assert.deepEqual(referencesFor(truth).map((r) => r.id), REFERENCES.map((r) => r.id));
   const rw = { skip: 0, click: 1, order: 5 };
   for (const id of ['logging', 'greedy-click', 'greedy-reward']) assert.throws(() => makeReference(id, notTruth, rw, 0, 50), (e: Error) => e instanceof UsageError && /ground-truth backend/.test(e.message));
-  assert.throws(() => referenceDef('planning-oops'), /unknown reference policy 'planning-oops' \(known: random, logging, greedy-click, greedy-reward\)/);
+  assert.throws(() => referenceDef('planning-oops'), /unknown reference policy 'planning-oops' \(known: random, logging, greedy-click, greedy-reward, planning\)/);
   const a = onlineReferences(['random', 'greedy-reward'], ds, truth, { ...OPTS, Ts: [20] });
   const b = onlineReferences(['random'], ds, truth, { ...OPTS, Ts: [20], seed: 7 });
   assert.throws(() => headroomOf(a[0].online[0], b[0].online[0], a[1].online[0]), /the random reference ran another test/);
