@@ -38,3 +38,4 @@ export {
   type OnlineReference,
   type OnlineReferenceOptions,
 } from './references';
+export { actionSaturation, actorSaturation, spreadRows, type SaturationStats, type LevelSaturation, type StateHistories } from './actorSaturation';
