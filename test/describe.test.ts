@@ -7,6 +7,7 @@ import { Critic } from '../lib/nn/critic';
 import { FeedbackNet } from '../lib/nn/feedbackNet';
 import { describeNetwork, formatNetwork } from '../lib/nn/describe';
 import { actionSaturation, spreadRows } from '../lib/eval/actorSaturation';
+import { readHeadroom, readGoalFollowing, readTrend, readSaturation } from '../lib/eval/interpret';
 
 before(async () => {
   await initBackend();
@@ -47,4 +48,21 @@ test('actionSaturation: norm, saturated share and sign patterns of hand-made act
   assert.equal(st.cornerNorm, Math.SQRT2);
   assert.throws(() => actionSaturation(new Float32Array(5), 3, 2, 1), /5 values for 3 rows/);
   assert.deepEqual(Array.from(spreadRows(Int32Array.from([1, 2, 3, 4, 5, 6, 7, 8]), 2, 2)), [1, 2, 5, 6]);
+});
+
+test('interpretation sentences follow their stated thresholds', () => {
+  assert.match(readHeadroom('HRL-MG', 0.03, 50), /at the random level\*\* on T = 50 sessions \(h = 0\.03/);
+  assert.match(readHeadroom('X', -0.3), /below the random level/);
+  assert.match(readHeadroom('X', 0.42), /captures 42% of the headroom/);
+  assert.match(readHeadroom('X', 1.1), /at or above the one-step greedy oracle/);
+  assert.match(readHeadroom('X', NaN), /undefined/);
+  assert.match(readGoalFollowing(0.02, 0.01), /ignores its goals\*\* \(mean r_in 0\.020 vs 0\.010/);
+  assert.match(readGoalFollowing(0.4, 0.01), /follows its goals/);
+  assert.match(readTrend('critic loss', [1, 1, 1, 2, 2, 3]), /critic loss grows\*\* over training \(first third 1\.000, last third 2\.500/);
+  assert.match(readTrend('reward', [3, 3, 2, 2, 1, 1]), /falls/);
+  assert.match(readTrend('reward', [1, 1.1, 1, null, 1.05, 1]), /roughly flat/);
+  assert.match(readTrend('reward', [1]), /too few/);
+  const corner = actionSaturation(Float32Array.from([1, -1, 1, -1, 1, -1]), 3, 2, 1);
+  assert.match(readSaturation('LActor', corner), /LActor saturates\*\*.*1 sign pattern\(s\) over 3 states.*same way/);
+  assert.match(readSaturation('LActor', actionSaturation(Float32Array.from([0.1, 0.2, -0.3, 0.1]), 2, 2, 1)), /does not saturate/);
 });
