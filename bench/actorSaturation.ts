@@ -16,8 +16,7 @@ import { initBackend } from '../lib/backend';
 import { loadDataset } from '../lib/data/dataset';
 import { loadAgent } from '../lib/agents/factory';
 import { HrlMgAgent } from '../lib/agents/hrlmg';
-import type { DdpgCore } from '../lib/agents/ddpgCore';
-import { saturationStats as stats } from './saturation';
+import { actorSaturation } from '../lib/eval/actorSaturation';
 
 async function main(): Promise<void> {
   const out = process.argv[2];
@@ -26,16 +25,6 @@ async function main(): Promise<void> {
   if (!out || !fs.existsSync(path.join(out, 'runs')) || !(S >= 1)) throw new Error('usage: actorSaturation.js <reproduce folder> [--states n]');
   await initBackend();
   const ds = loadDataset(path.join(out, 'data'), { verify: false });
-  const N = ds.test.N, rows = ds.test.browsed.length / N;
-  const pick = (h: Int32Array): Int32Array => {
-    const o = new Int32Array(S * N);
-    for (let s = 0; s < S; s++) {
-      const r = Math.floor((rows * s) / S);
-      o.set(h.subarray(r * N, (r + 1) * N), s * N);
-    }
-    return o;
-  };
-  const browsed = pick(ds.test.browsed), clicked = pick(ds.test.clicked), ordered = pick(ds.test.ordered);
   console.log(`# ${S} test-day states; norm of a corner = sqrt(E) * B`);
   console.log('| run | level | actionPenalty | norm | saturated | sign patterns |');
   console.log('|---|---|---|---|---|---|');
@@ -45,12 +34,8 @@ async function main(): Promise<void> {
     const agent = await loadAgent(dir, ds.embeddings);
     try {
       if (!(agent instanceof HrlMgAgent)) continue; // DNN: no actor
-      const levels: [string, DdpgCore, Int32Array, Int32Array][] = [['low', agent.low.core, browsed, clicked]];
-      if (agent.high) levels.push(['high', agent.high.core, clicked, ordered]);
-      for (const [name, core, s1, s2] of levels) {
-        const c = core.cfg;
-        const st = stats(core.act(s1, s2, S), S * c.heads, c.E, c.B);
-        console.log(`| ${run} | ${name} | ${c.actionPenalty} | ${st.norm.toFixed(2)} | ${(100 * st.saturated).toFixed(1)}% | ${st.patterns} |`);
+      for (const st of actorSaturation(agent, ds.test, S)) {
+        console.log(`| ${run} | ${st.level} | ${st.actionPenalty} | ${st.norm.toFixed(2)} | ${(100 * st.saturated).toFixed(1)}% | ${st.patterns} |`);
       }
     } finally {
       agent.dispose();

@@ -40,3 +40,5 @@ export {
   type OnlineReference,
   type OnlineReferenceOptions,
 } from './references';
+export { actionSaturation, actorSaturation, spreadRows, type SaturationStats, type LevelSaturation, type StateHistories } from './actorSaturation';
+export { readHeadroom, readGoalFollowing, readTrend, readSaturation, H_RANDOM_BAND, GOAL_GAP, TREND_BAND, SATURATED_SHARE } from './interpret';

@@ -59,6 +59,8 @@
 export { FAST, REFERENCE, ENGINE_NAMES, defaultEngine, resolveEngine } from './engine/engine';
 export type { Engine, EngineName } from './engine/engine';
 export { ParamSet, torchUniform } from './params';
+export { describeNetwork, formatNetwork } from './describe';
+export type { NetworkInfo, LayerInfo } from './describe';
 export type { ParamSpec, Init, TensorEntry } from './params';
 export { Adam } from './adam';
 export type { AdamOptions, AdamState } from './adam';
