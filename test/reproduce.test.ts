@@ -162,6 +162,24 @@ test('reproduce --quick: the whole pipeline, its results, then a fully cached re
   const reproduce = readJson(path.join(out, 'reproduce.json')) as { stages: Array<{ stage: string; status: string }>; plan: { rep: { png: boolean } } };
   assert.equal(reproduce.plan.rep.png, false);
   assert.deepEqual(reproduce.stages.map((s) => s.stage), [...STAGES]);
+
+  // ---- hrlmg report from a copy of results/ only (no runs/, no models): the same figures and summary, byte for byte
+  const copy = path.join(work, 'copy');
+  fs.cpSync(path.join(out, 'results'), path.join(copy, 'results'), { recursive: true });
+  const rep = spawnSync(process.execPath, [CLI, 'report', '--from', copy], { cwd: work, encoding: 'utf8', env: { ...process.env, HRLMG_QUIET: '1' } });
+  assert.equal(rep.status, 0, rep.stderr);
+  assert.equal(fs.readFileSync(path.join(copy, 'summary.md'), 'utf8'), fs.readFileSync(path.join(out, 'summary.md'), 'utf8'), 'summary.md rebuilt byte-identically');
+  const htmls = fs.readdirSync(path.join(out, 'figures')).filter((f) => f.endsWith('.html')).sort();
+  assert.deepEqual(fs.readdirSync(path.join(copy, 'figures')).filter((f) => f.endsWith('.html')).sort(), htmls);
+  for (const f of htmls) assert.ok(fs.readFileSync(path.join(copy, 'figures', f)).equals(fs.readFileSync(path.join(out, 'figures', f))), `figures/${f} rebuilt byte-identically`);
+  assert.doesNotMatch(fs.readFileSync(path.join(copy, 'summary.md'), 'utf8'), /\]\((\/|[A-Za-z]:)/, 'relative links only');
+  const kvp = fs.readFileSync(path.join(copy, 'kit-vs-paper.md'), 'utf8');
+  for (const s of ['better than DNN', 'better than DDPG', 'better than HRL in the offline test', 'slightly fewer clicks', 'peaks when α = 0.5', 'peaks when M = 2']) assert.ok(kvp.includes(s), `kit-vs-paper: ${s}`);
+  const tex = spawnSync(process.execPath, [CLI, 'report', '--from', copy, '--format', 'latex', '--out', path.join(work, 'tex')], { cwd: work, encoding: 'utf8', env: { ...process.env, HRLMG_QUIET: '1' } });
+  assert.equal(tex.status, 0, tex.stderr);
+  const doc = fs.readFileSync(path.join(work, 'tex', 'report.tex'), 'utf8');
+  assert.equal((doc.match(/\\begin\{longtable\}/g) ?? []).length, (doc.match(/\\end\{longtable\}/g) ?? []).length);
+  assert.match(doc, /Figure 8: online test/);
 });
 
 test('reproduce: bad options exit 2 with one line, before any work', () => {

@@ -8,6 +8,7 @@ import { evaluateCommand } from './evaluate';
 import { generateCommand } from './generate';
 import { oraclesCommand } from './oracles';
 import { prepareCommand } from './prepare';
+import { reportCommand } from './report';
 import { reproduceCommand } from './reproduce';
 import { statsCommand } from './stats';
 import { trainCommand } from './train';
@@ -18,6 +19,7 @@ export const COMMANDS: Record<string, Command> = {
   generate: generateCommand,
   oracles: oraclesCommand,
   prepare: prepareCommand,
+  report: reportCommand,
   reproduce: reproduceCommand,
   stats: statsCommand,
   train: trainCommand,

@@ -7,14 +7,9 @@
 import { judgeGreater, judgePeak, tally, type Claim } from './claims';
 import { clipInterval, formatInterval, formatStats, type SeedStats } from './seedStats';
 import { LOGGED_ORDER_NOTE, showLoggedOrder, type EvidenceWarning } from './evidence';
+import { metricText, type Block } from './figureTables';
 import { USER_MODEL_NAMES } from './figures';
 import { mainComparison, seedValues, statsOf, type ReproduceResults, type SessionLength, type UserModel } from './results';
-
-const METRIC_TEXT: Record<string, string> = { reward: 'total reward', orders: 'orders', clicks: 'clicks', map: 'MAP' };
-
-function metricText(m: string): string {
-  return METRIC_TEXT[m] ?? m.replace('ndcg', 'NDCG');
-}
 
 /** Every claim the results allow (see claims.ts for the decision rule). */
 export function buildClaims(res: ReproduceResults): Claim[] {
@@ -105,6 +100,17 @@ export function buildClaims(res: ReproduceResults): Claim[] {
     }
   }
   return claims;
+}
+
+/** Blocks as Markdown: '## heading', pipe tables, paragraphs, each followed by a blank line. */
+export function blocksToMarkdown(blocks: ReadonlyArray<Block>): string[] {
+  const L: string[] = [];
+  for (const b of blocks) {
+    if (b.kind === 'heading') L.push(`${'#'.repeat(b.level)} ${b.text}`, '');
+    else if (b.kind === 'table') L.push(mdTable(b.head, b.rows), '');
+    else L.push(b.text, '');
+  }
+  return L;
 }
 
 function mdTable(head: string[], rows: string[][]): string {

@@ -44,9 +44,11 @@ export const summaryStage: Stage = {
           const cs = rec?.info?.computeSeconds;
           times.push({ stage: s, status: oc?.status ?? 'n/a', seconds: rec?.seconds ?? 0, computeSeconds: typeof cs === 'number' ? cs : undefined, detail: oc?.detail });
         }
-        const md = renderSummary(results, { claims, stages: times, about: aboutLines(ctx.plan, results, ctx.backend), warnings });
+        const about = aboutLines(ctx.plan, results, ctx.backend);
+        const md = renderSummary(results, { claims, stages: times, about, warnings });
         writeFileAtomic(path.join(ctx.out, 'summary.md'), md);
-        writeJsonAtomic(ctx.resultFile('summary.json'), { ...ctx.header('summary', hash, { decision: 'CI overlap (see summary.md)', evidence }), claims, warnings, stages: times });
+        // about and stages are kept so that `hrlmg report` rebuilds summary.md byte for byte from results/
+        writeJsonAtomic(ctx.resultFile('summary.json'), { ...ctx.header('summary', hash, { decision: 'CI overlap (see summary.md)', evidence }), claims, warnings, stages: times, about });
         writeFileAtomic(ctx.resultFile('summary.csv'), toCsv(claims as unknown as Record<string, unknown>[], ['id', 'group', 'text', 'source', 'verdict', 'detail']));
         return { status: 'ran' };
       },
