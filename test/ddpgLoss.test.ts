@@ -116,7 +116,7 @@ test('ddpgConfigOf: the one mapping of agent fields to core fields; core default
 });
 
 test('record-only-when-non-neutral: declared on the fields, one rule', () => {
-  assert.deepEqual({ ...NEUTRAL_SINCE_0_1_0 }, { actionPenalty: 0, mappingK: 1, body: 'paper', rank: 16, embeddingScale: 1 }); // + mappingK (issue 14), the DNN's body options (issue 11)
+  assert.deepEqual({ ...NEUTRAL_SINCE_0_1_0 }, { actionPenalty: 0, mappingK: 1, body: 'paper', rank: 16, embeddingScale: 1, objective: 'regression' }); // + mappingK (issue 14), the DNN's body options and objective (issue 11)
   assert.equal('actionPenalty' in omitNeutral({ actionPenalty: 0, M: 2 }), false);
   assert.equal(omitNeutral({ actionPenalty: 0.5 }).actionPenalty, 0.5);
   // a core's model.json has always recorded actionPenalty: nothing of today's core is omitted

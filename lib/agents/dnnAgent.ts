@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import { RewardNet } from '../nn/rewardNet';
+import { ExpectedRewardNet } from '../nn/expectedRewardNet';
 import { ReplayBuffer } from './replayBuffer';
 import { omitNeutral, resolveAgentConfig, type DnnConfig } from './agentConfig';
 import { epsilonMask, linearSchedule, pickRandomRemaining } from './exploration';
@@ -19,12 +20,16 @@ import { writeDirAtomic } from '../util/atomic';
 import { Rng } from '../util/rng';
 import { UsageError } from '../util/errors';
 
+/**
+ * Replay columns. objective 'regression' stores r_ex (the layout of kit 0.1.0's checkpoints);
+ * 'feedback' stores the feedback class f (0 skip, 1 click, 2 order) in the same slot as a number.
+ */
 export function dnnFields(N: number) {
   return {
     s1: { len: N, type: 'i32' }, // browsed
     s2: { len: N, type: 'i32' }, // clicked
     item: { len: 1, type: 'i32' },
-    r: { len: 1, type: 'f32' }, // r_ex
+    r: { len: 1, type: 'f32' }, // r_ex (regression) or the feedback class (feedback)
   } as const;
 }
 export type DnnFields = ReturnType<typeof dnnFields>;
@@ -33,7 +38,8 @@ export class DnnAgent implements TrainableAgent {
   readonly method = 'dnn' as const;
   readonly name = 'dnn';
   readonly config: Readonly<DnnConfig>;
-  readonly net: RewardNet;
+  /** objective 'regression': RewardNet; 'feedback': ExpectedRewardNet (both score the expected reward). */
+  readonly net: RewardNet | ExpectedRewardNet;
   replay: ReplayBuffer<DnnFields>;
   readonly nItems: number;
   readonly E: number;
@@ -58,7 +64,9 @@ export class DnnAgent implements TrainableAgent {
     this.nItems = table.length / cfg.E;
     this.E = cfg.E;
     this.N = cfg.N;
-    this.net = new RewardNet(scaledTable(table, cfg.embeddingScale), { E: cfg.E, H: cfg.H, N: cfg.N, hidden: cfg.hidden, lr: cfg.lr, body: cfg.body, rank: cfg.rank }, rng.fork('dnn/init'));
+    const netCfg = { E: cfg.E, H: cfg.H, N: cfg.N, hidden: cfg.hidden, lr: cfg.lr, body: cfg.body, rank: cfg.rank };
+    const t = scaledTable(table, cfg.embeddingScale);
+    this.net = cfg.objective === 'feedback' ? new ExpectedRewardNet(t, netCfg, rng.fork('dnn/init')) : new RewardNet(t, netCfg, rng.fork('dnn/init'));
     this.replay = new ReplayBuffer({ capacity: cfg.bufferLow, fields: dnnFields(cfg.N) });
     this.rngEpsilon = rng.fork('dnn/epsilon');
     this.rngSample = rng.fork('dnn/sample');
@@ -126,16 +134,27 @@ export class DnnAgent implements TrainableAgent {
     }
     const B = o.items.length;
     if (store) {
-      this.replay.pushBatch({ s1: o.state.browsed, s2: o.state.clicked, item: o.items, r: o.reward }, B);
+      if (this.net instanceof ExpectedRewardNet) {
+        // r_f as the environment pays it (the last reward seen with feedback f; rewards[f] is fixed per env)
+        const rf = Array.from(this.net.classRewards);
+        for (let b = 0; b < B; b++) rf[o.feedback[b]] = o.reward[b];
+        this.net.setClassRewards(rf);
+        this.replay.pushBatch({ s1: o.state.browsed, s2: o.state.clicked, item: o.items, r: Float32Array.from(o.feedback) }, B);
+      } else {
+        this.replay.pushBatch({ s1: o.state.browsed, s2: o.state.clicked, item: o.items, r: o.reward }, B);
+      }
     }
     return { t: o.state.t, items: o.items, rEx: o.reward, rIn: null, rLow: o.reward, goalIndex: -1, goals: null, proto: null, randomPick: ctx.randomPick, period: null };
   }
 
-  /** One regression step on N^l samples of (s^l, item, r_ex); the MSE is reported as the critic loss. */
+  /**
+   * One step on N^l samples: regression on (s^l, item, r_ex) (MSE) or cross-entropy on
+   * (s^l, item, f); the loss is reported as the critic loss.
+   */
   update(): UpdateInfo {
     if (this.replay.size < this.config.warmupLow) return { low: null, high: null };
     const m = this.replay.sample(this.config.batchLow, this.rngSample);
-    const mse = this.net.trainStep(m.s1, m.s2, m.item, m.r);
+    const mse = this.net instanceof ExpectedRewardNet ? this.net.trainStep(m.s1, m.s2, m.item, Uint8Array.from(m.r)) : this.net.trainStep(m.s1, m.s2, m.item, m.r);
     this.updates++;
     return { low: { criticLoss: mse, actorLoss: NaN, qMean: NaN, deadFrac: 0 }, high: null };
   }
@@ -154,9 +173,10 @@ export class DnnAgent implements TrainableAgent {
 
   async loadWeights(dir: string): Promise<void> {
     checkSameAgent(dir, 'dnn', this.jsonConfig(), this.nItems);
-    const saved = await RewardNet.load(path.join(dir, 'dnn'), this.table);
+    const saved = this.net instanceof ExpectedRewardNet ? await ExpectedRewardNet.load(path.join(dir, 'dnn'), this.table) : await RewardNet.load(path.join(dir, 'dnn'), this.table);
     try {
       this.net.setWeights(saved.getWeights());
+      if (this.net instanceof ExpectedRewardNet && saved instanceof ExpectedRewardNet) this.net.setClassRewards(saved.classRewards);
     } finally {
       saved.dispose();
     }

@@ -80,5 +80,6 @@ export { StateItemNet, stateItemSpec } from './stateItemNet';
 export type { StateItemConfig, StateItemWeights } from './stateItemNet';
 export { FeedbackNet, N_FEEDBACK } from './feedbackNet';
 export { RewardNet } from './rewardNet';
+export { ExpectedRewardNet } from './expectedRewardNet';
 export { saveTensors, loadTensors } from './checkpoint';
 export type { NamedArray, ModelJson, LoadedTensors } from './checkpoint';

@@ -245,15 +245,20 @@ export abstract class StateItemNet {
       dir,
       `hrl-mg/${this.kind}`,
       [...flatToNamed('net', P, w.net), ...flatToNamed('adam/m', P, w.adam.m), ...flatToNamed('adam/v', P, w.adam.v)],
-      { kind: this.kind, config: recordedConfig(this.cfg), nItems: this.table.nItems, adamStep: w.adam.step },
+      { kind: this.kind, config: recordedConfig(this.cfg), nItems: this.table.nItems, adamStep: w.adam.step, ...this.extraMeta() },
     );
   }
 
-  protected static loadInto<T extends StateItemNet>(dir: string, kind: string, make: (cfg: StateItemConfig) => T): T {
+  /** Extra fields of model.json's metadata (a subclass's own state besides the weights). */
+  protected extraMeta(): Record<string, unknown> {
+    return {};
+  }
+
+  protected static loadInto<T extends StateItemNet>(dir: string, kind: string, make: (cfg: StateItemConfig, meta: Record<string, unknown>) => T): T {
     const L = loadTensors(dir, `hrl-mg/${kind}`);
     const meta = L.json.userDefinedMetadata as { config: StateItemConfig; adamStep: number };
     if (!meta || !meta.config || meta.adamStep === undefined) throw new InputError(`${dir}/model.json`, 0, 'userDefinedMetadata lacks config/adamStep');
-    const net = make(meta.config);
+    const net = make(meta.config, meta as unknown as Record<string, unknown>);
     const P = net.params.entries();
     const n = net.params.size;
     net.setWeights({
