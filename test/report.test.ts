@@ -12,6 +12,9 @@ import { latexEscape, renderLatex } from '../lib/experiments/latex';
 import { combineVerdicts } from '../lib/experiments/paperComparison';
 import { readReportResults, writeReport } from '../lib/experiments/report';
 import { InputError } from '../lib/util/errors';
+import { buildFigures, clippedInterval, estimate } from '../lib/experiments/figures';
+import { loadResults } from '../lib/experiments/results';
+import { seedStats } from '../lib/experiments/seedStats';
 
 test('latexEscape: & _ % # $ { } ~ ^ \\ escaped, the kit\'s Unicode as math', () => {
   assert.equal(latexEscape('A&B_c 50% #1'), 'A\\&B\\_c 50\\% \\#1');
@@ -75,5 +78,42 @@ test('report: clear errors for a missing folder, a folder without results, bad J
     assert.ok(!fs.existsSync(path.join(dir, 'summary.md')), 'nothing written on error');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('figures: intervals of counts clipped at 0; Figure 6(b) plots r_low, not panel (a) / c', async () => {
+  const s = seedStats([0, 0, 1]); // mean 1/3, CI reaches below 0
+  assert.ok(s.lo < 0);
+  assert.deepEqual(estimate(s, 0), { mean: s.mean, lo: 0, hi: s.hi });
+  assert.deepEqual(estimate(s), { mean: s.mean, lo: s.lo, hi: s.hi }, 'no floor: unclipped');
+  assert.deepEqual(clippedInterval(0.2, 0.5, 0), { mean: 0.2, lo: 0, hi: 0.7 });
+  assert.equal(clippedInterval(NaN, 1, 0), null);
+  const res = loadResults(path.join(__dirname, '..', '..', 'docs', 'results', 'quick-example'));
+  const fig6 = buildFigures(res).find((f) => f.name === 'fig6-training')!;
+  const tr = res.train!;
+  // panel (b)'s mean curve of HRL-MG equals the mean over seeds of the logged r_low at each step
+  const lowTrace = fig6.figure.data.find((t) => t.name === 'HRL-MG' && t.yaxis && t.yaxis !== 'y' && t.type === 'scatter' && t.mode !== undefined) as { x: number[]; y: number[] } | undefined;
+  assert.ok(lowTrace, 'HRL-MG curve in panel (b)');
+  const step = lowTrace!.x[0];
+  const vals = tr.curves.filter((c) => c.variant === 'hrl-mg' && c.step === step).map((c) => c.rLow as number);
+  assert.ok(Math.abs(lowTrace!.y[0] - vals.reduce((a, b) => a + b, 0) / vals.length) < 1e-9);
+  const fig8 = buildFigures(res).find((f) => f.name === 'fig8-online')!;
+  for (const t of fig8.figure.data as Array<{ y: Array<number | null>; error_y?: { array: number[]; arrayminus?: number[] } }>) {
+    if (!t.error_y) continue;
+    const minus = t.error_y.arrayminus ?? t.error_y.array;
+    t.y.forEach((y, i) => { if (y !== null) assert.ok(y - minus[i] >= -1e-12, `bar ${i} reaches below 0`); });
+  }
+});
+
+test('report on the committed --quick example (results/ only) writes summary.md with relative links', async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'hrlmg-report-qe-'));
+  try {
+    const r = await writeReport({ from: path.join(__dirname, '..', '..', 'docs', 'results', 'quick-example'), out });
+    assert.ok(r.files.includes('summary.md') && r.files.includes('kit-vs-paper.md'));
+    const md = fs.readFileSync(path.join(out, 'summary.md'), 'utf8');
+    assert.match(md, /`--quick` \(tiny budget: a smoke test, not evidence\)/);
+    for (const m of md.matchAll(/\]\(([^)]+)\)/g)) assert.ok(fs.existsSync(path.join(out, m[1])), `link ${m[1]} resolves next to summary.md`);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
   }
 });

@@ -3,7 +3,8 @@
  * blocks (headings, tables, paragraphs): summary.md renders them as Markdown (summary.ts), `hrlmg
  * report --format latex` as booktabs tables (latex.ts). Cells: mean ± 95% CI half-width over seeds (n).
  */
-import { formatStats, type SeedStats } from './seedStats';
+import { clipInterval, formatInterval, formatStats, type SeedStats } from './seedStats';
+import { LOGGED_ORDER_NOTE, showLoggedOrder } from './evidence';
 import { USER_MODEL_NAMES } from './figures';
 import { mainComparison, statsOf, type ReproduceResults, type SessionLength, type UserModel } from './results';
 
@@ -20,6 +21,12 @@ export function metricText(m: string): string {
 
 function cell(s: SeedStats): string {
   return s.n ? `${formatStats(s)} (n=${s.n})` : 'n/a';
+}
+
+/** A metric bounded to [0, 1] (MAP, NDCG): its CI is clipped to the range, and marked when it was. */
+function boundedCell(s: SeedStats): string {
+  const c = clipInterval(s, 0, 1);
+  return c.clipped ? `${formatStats(s)}, CI clipped to ${formatInterval(c)}† (n=${s.n})` : cell(s);
 }
 
 /** A reference policy's value: mean ± per-session 95% CI half-width (one run). */
@@ -46,12 +53,15 @@ export function figureTables(res: ReproduceResults): Block[] {
     B.push({ kind: 'heading', level: 2, text: 'Figure 7: offline test (re-ranking logged test sessions)' });
     const ks = Object.keys(ev.offline[0]).filter((k) => /^ndcg@\d+$/.test(k));
     const metrics = ['map', ...ks];
-    const rows = mainComparison(res).filter((m) => ev.offline.some((r) => r.variant === m.v)).map((m) => [m.label, ...metrics.map((k) => cell(statsOf(ev.offline, { variant: m.v }, k)))]);
+    const rows = mainComparison(res).filter((m) => ev.offline.some((r) => r.variant === m.v)).map((m) => [m.label, ...metrics.map((k) => boundedCell(statsOf(ev.offline, { variant: m.v }, k)))]);
     // the references do not depend on the agent (same sessions for every run): one method's rows
     const v0 = ev.offline[0].variant;
-    rows.push(['logged order (reference)', ...metrics.map((k) => cell(statsOf(ev.offline, { variant: v0 }, k === 'map' ? 'loggedMap' : `logged ${k}`)))]);
-    rows.push(['random order (reference)', ...metrics.map((k) => cell(statsOf(ev.offline, { variant: v0 }, k === 'map' ? 'randomMap' : `random ${k}`)))]);
+    const logged = showLoggedOrder(res);
+    if (logged) rows.push(['logged order (reference)', ...metrics.map((k) => boundedCell(statsOf(ev.offline, { variant: v0 }, k === 'map' ? 'loggedMap' : `logged ${k}`)))]);
+    rows.push(['random order (reference)', ...metrics.map((k) => boundedCell(statsOf(ev.offline, { variant: v0 }, k === 'map' ? 'randomMap' : `random ${k}`)))]);
     B.push({ kind: 'table', head: ['method', ...metrics.map(metricText)], rows }, { kind: 'text', text: `Sessions re-ranked per run: ${ev.offline[0].sessions} (the same sessions for every run).` });
+    if (rows.some((r) => r.some((c) => c.includes('†')))) B.push({ kind: 'text', text: '† The t interval over seeds left the metric\'s range [0, 1]; shown cut at the bound (few seeds: a wide interval).' });
+    if (!logged) B.push({ kind: 'text', text: LOGGED_ORDER_NOTE });
   }
   if (ev && ev.online.length) {
     B.push({ kind: 'heading', level: 2, text: 'Figure 8: online test (per session)' });

@@ -1,6 +1,6 @@
 /**
  * The paper's figures from a reproduce results folder (results.ts), built with lib/plots:
- *   fig6-training      Figure 6: (a) high-level reward per goal period, (b) low-level r_ex per step, HRL vs HRL-MG
+ *   fig6-training      Figure 6: (a) high-level reward per goal period, (b) low-level r_low per step (Eq. 3), HRL vs HRL-MG
  *   fig7-offline       Figure 7: MAP, NDCG@20, NDCG@40 per method (+ logged order and random references)
  *   fig8-online        Figure 8: reward / clicks / orders per method, long and short sessions (per user model)
  *   fig9-alpha-long    Figure 9: alpha sensitivity, long sessions     fig11-alpha-short  Figure 11 (short)
@@ -32,10 +32,22 @@ export interface NamedFigure {
 
 export const USER_MODEL_NAMES: Record<UserModel, string> = { simulator: 'learned simulator', truth: 'true user model' };
 
-/** A SeedStats as a plots estimate (bars only with a CI, i.e. >= 2 seeds). */
-export function estimate(s: SeedStats): EstimateLike {
+/**
+ * A SeedStats as a plots estimate (bars only with a CI, i.e. >= 2 seeds). `floor`: the quantity cannot
+ * go below it (clicks, orders and reward per session are counts with non-negative rewards: floor 0),
+ * so the interval is clipped there instead of showing impossible negative values.
+ */
+export function estimate(s: SeedStats, floor?: number): EstimateLike {
   if (s.n === 0) return null;
-  return s.n >= 2 && Number.isFinite(s.lo) && Number.isFinite(s.hi) ? { mean: s.mean, lo: s.lo, hi: s.hi } : { mean: s.mean };
+  if (!(s.n >= 2 && Number.isFinite(s.lo) && Number.isFinite(s.hi))) return { mean: s.mean };
+  return { mean: s.mean, lo: floor === undefined ? s.lo : Math.max(floor, s.lo), hi: s.hi };
+}
+
+/** A mean ± half-width clipped at `floor` (the reference bars: CI over sessions). */
+export function clippedInterval(mean: number, halfWidth: number, floor: number): EstimateLike {
+  if (!Number.isFinite(mean)) return null;
+  if (!Number.isFinite(halfWidth)) return { mean };
+  return { mean, lo: Math.max(floor, mean - halfWidth), hi: mean + halfWidth };
 }
 
 function lengthLabel(length: SessionLength, T: number | undefined, model: UserModel): string {
@@ -51,7 +63,7 @@ export function buildFigures(res: ReproduceResults): NamedFigure[] {
   const out: NamedFigure[] = [];
   const tr = res.train;
   if (tr) {
-    const curves = (variant: string, key: 'highPeriodReward' | 'rEx'): RunPoints[] => {
+    const curves = (variant: string, key: 'highPeriodReward' | 'rLow'): RunPoints[] => {
       const seeds = [...new Set(tr.curves.filter((c) => c.variant === variant).map((c) => c.seed))];
       return seeds.map((s) => tr.curves.filter((c) => c.variant === variant && c.seed === s).map((c) => ({ x: c.step, y: c[key] })));
     };
@@ -64,13 +76,14 @@ export function buildFigures(res: ReproduceResults): NamedFigure[] {
         figure: trainingCurves(
           {
             high: hier.map((v) => curveFromRuns(label(v), curves(v, 'highPeriodReward'))),
-            low: hier.map((v) => curveFromRuns(label(v), curves(v, 'rEx'))),
+            // (b) the low level's own reward, Eq. (3): r_low = r_ex + alpha r_in (with its goals' intrinsic part)
+            low: hier.map((v) => curveFromRuns(label(v), curves(v, 'rLow'))),
           },
           {
             title: 'Training procedure (paper Figure 6): mean over seeds, 95% CI band',
             xTitle: 'training step (lock-step batch of sessions)',
             highYTitle: 'external reward per goal period',
-            lowYTitle: 'external reward per step (r_ex)',
+            lowYTitle: 'low-level reward per step (r_low = r_ex + α r_in)',
           },
         ),
       });
@@ -111,9 +124,9 @@ export function buildFigures(res: ReproduceResults): NamedFigure[] {
             // reference bars: one run each, error bar = 95% CI over its test sessions (null where it cannot run)
             const refs = refIds.map((id): EstimateLike => {
               const r = (ev.references ?? []).find((x) => x.reference === id && x.backend === model && x.length === length);
-              return r ? { mean: r[m], err: r[`${m}HalfWidth`] } : null;
+              return r ? clippedInterval(r[m], r[`${m}HalfWidth`], 0) : null;
             });
-            row[m] = [...present.map((v) => estimate(statsOf(ev.online, { variant: v, backend: model, length }, m))), ...refs];
+            row[m] = [...present.map((v) => estimate(statsOf(ev.online, { variant: v, backend: model, length }, m), 0)), ...refs];
           }
           sessions[lengthLabel(length, T, model)] = row;
         }
@@ -143,7 +156,7 @@ export function buildFigures(res: ReproduceResults): NamedFigure[] {
       const sessions: Record<string, Record<string, EstimateLike[]>> = {};
       for (const model of modelsIn(rows)) {
         const row: Record<string, EstimateLike[]> = {};
-        for (const m of ['reward', 'clicks', 'orders']) row[m] = values.map((x) => estimate(statsOf(rows, { x, backend: model }, m)));
+        for (const m of ['reward', 'clicks', 'orders']) row[m] = values.map((x) => estimate(statsOf(rows, { x, backend: model }, m), 0));
         sessions[lengthLabel(length, rows[0].T, model)] = row;
       }
       const sym = param === 'alpha' ? 'α' : 'M';

@@ -11,8 +11,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '../util/atomic';
 import { InputError } from '../util/errors';
+import { annotateClaims, evidenceWarnings, type EvidenceMinimums, type EvidenceWarning } from './evidence';
 import { buildClaims, renderSummary, type StageTime } from './summary';
-import { annotateClaims, type EvidenceWarning } from './evidence';
 import { buildFigures, writeFigures } from './figures';
 import { figureTables } from './figureTables';
 import { renderLatex } from './latex';
@@ -55,7 +55,9 @@ export function readReportResults(from: string): ReproduceResults {
 /** The run's description and stage times as the summary stage recorded them (results/summary.json). */
 function recordedSummary(res: ReproduceResults): { about: string[]; stages: StageTime[]; warnings: EvidenceWarning[] } {
   const file = path.join(res.dir, 'results', 'summary.json');
-  const rec = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { about?: string[]; stages?: StageTime[]; warnings?: EvidenceWarning[] }) : {};
+  const rec = fs.existsSync(file)
+    ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { about?: string[]; stages?: StageTime[]; warnings?: EvidenceWarning[]; config?: { evidence?: EvidenceMinimums } })
+    : {};
   const head = res.evaluate ?? res.train ?? res.data ?? res.simulator ?? res.sweep;
   const about = Array.isArray(rec.about)
     ? rec.about
@@ -63,7 +65,9 @@ function recordedSummary(res: ReproduceResults): { about: string[]; stages: Stag
         'Run: rebuilt by hrlmg report from results/ written before the run description was recorded (kit ' + (head?.meta.kit ?? 'unknown') + `; TF.js backend ${head?.backend.backend ?? 'unknown'}; started ${head?.meta.startedAt ?? 'unknown'}).`,
         `Seeds: ${(head?.seeds ?? []).join(', ')} (n = ${head?.seeds.length ?? 0} per method and sweep point).`,
       ];
-  return { about, stages: Array.isArray(rec.stages) ? rec.stages : [], warnings: Array.isArray(rec.warnings) ? rec.warnings : [] };
+  // the evidence warnings as the run recorded them (or recomputed with its recorded minimums)
+  const warnings = Array.isArray(rec.warnings) ? rec.warnings : rec.config?.evidence ? evidenceWarnings(res, rec.config.evidence) : [];
+  return { about, stages: Array.isArray(rec.stages) ? rec.stages : [], warnings };
 }
 
 export interface ReportOutput {
@@ -98,7 +102,6 @@ export async function writeReport(o: ReportOptions): Promise<ReportOutput> {
   const out = o.out ?? o.from;
   fs.mkdirSync(out, { recursive: true });
   const { about, stages, warnings } = recordedSummary(res);
-  // the claims as the summary stage judged them: evidence warnings make some inconclusive
   const claims = annotateClaims(buildClaims(res), warnings);
   const paper = paperComparison(res);
   const files: string[] = [];
